@@ -1,0 +1,100 @@
+#include "change_watcher.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+
+#include "util/log.hpp"
+
+namespace parley::sqlite {
+
+change_watcher::change_watcher(std::string db_path, std::chrono::milliseconds fallback,
+                               std::function<void()> on_wake)
+    : db_path_(std::move(db_path)), fallback_(fallback), on_wake_(std::move(on_wake)) {
+  namespace fs = std::filesystem;
+  fs::path p = fs::absolute(db_path_);
+  dir_ = p.parent_path().string();
+  base_ = p.filename().string();
+}
+
+change_watcher::~change_watcher() { stop(); }
+
+void change_watcher::start() {
+  event_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (inotify_fd_ >= 0) {
+    // Watch the directory, not the files: the -wal file comes and goes with
+    // checkpoints, and a directory watch also sees it being created.
+    const uint32_t mask = IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO;
+    if (::inotify_add_watch(inotify_fd_, dir_.c_str(), mask) < 0) {
+      log::warn("sqlite", "cannot watch '" + dir_ + "' for changes; falling back to polling every " +
+                              std::to_string(fallback_.count()) + " ms");
+      ::close(inotify_fd_);
+      inotify_fd_ = -1;
+    }
+  }
+  thread_ = std::thread([this] { run(); });
+}
+
+void change_watcher::stop() {
+  if (!thread_.joinable()) return;
+  stopping_.store(true);
+  notify();
+  thread_.join();
+  if (inotify_fd_ >= 0) ::close(inotify_fd_);
+  if (event_fd_ >= 0) ::close(event_fd_);
+  inotify_fd_ = event_fd_ = -1;
+}
+
+void change_watcher::notify() noexcept {
+  if (event_fd_ < 0) return;
+  const std::uint64_t one = 1;
+  [[maybe_unused]] auto n = ::write(event_fd_, &one, sizeof one);
+}
+
+bool change_watcher::drain_inotify() {
+  // Only events on our database, its WAL or its rollback journal matter; the
+  // -shm file changes on every read transaction of every process.
+  alignas(inotify_event) char buf[4096];
+  bool relevant = false;
+  for (;;) {
+    const ssize_t n = ::read(inotify_fd_, buf, sizeof buf);
+    if (n <= 0) break;
+    for (ssize_t off = 0; off < n;) {
+      const auto* ev = reinterpret_cast<const inotify_event*>(buf + off);
+      if (ev->len > 0) {
+        std::string_view name(ev->name);
+        if (name.size() >= base_.size() && name.substr(0, base_.size()) == base_) {
+          std::string_view suffix = name.substr(base_.size());
+          if (suffix.empty() || suffix == "-wal" || suffix == "-journal") relevant = true;
+        }
+      }
+      if (ev->mask & IN_Q_OVERFLOW) relevant = true;
+      off += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
+    }
+  }
+  return relevant;
+}
+
+void change_watcher::run() {
+  while (!stopping_.load()) {
+    pollfd fds[2] = {{event_fd_, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
+    const int nfds = inotify_fd_ >= 0 ? 2 : 1;
+    const int rc = ::poll(fds, static_cast<nfds_t>(nfds), static_cast<int>(fallback_.count()));
+    if (stopping_.load()) break;
+    bool wake = rc == 0;  // the fallback timer
+    if (rc > 0 && (fds[0].revents & POLLIN)) {
+      std::uint64_t count = 0;
+      [[maybe_unused]] auto n = ::read(event_fd_, &count, sizeof count);
+      wake = true;
+    }
+    if (rc > 0 && nfds == 2 && (fds[1].revents & POLLIN)) wake = drain_inotify() || wake;
+    if (wake) on_wake_();
+  }
+}
+
+}  // namespace parley::sqlite

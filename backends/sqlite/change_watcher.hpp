@@ -1,0 +1,47 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+
+namespace parley::sqlite {
+
+/// Wakes a callback, on its own thread, whenever the database file may have
+/// changed: at once when this process commits (notify()), within microseconds
+/// when another process writes the file or its WAL (inotify on the
+/// directory), and at the latest every `fallback` (for filesystems where
+/// inotify sees nothing, such as NFS). Idle, it sleeps in poll(2): no CPU.
+class change_watcher {
+ public:
+  change_watcher(std::string db_path, std::chrono::milliseconds fallback,
+                 std::function<void()> on_wake);
+  ~change_watcher();
+  change_watcher(const change_watcher&) = delete;
+  change_watcher& operator=(const change_watcher&) = delete;
+
+  void start();
+  /// Stops the thread; once it returns, on_wake is not called again.
+  void stop();
+  /// Requests a wake from any thread (cheap: one eventfd write).
+  void notify() noexcept;
+  /// Whether file events are watched (false: only the fallback timer).
+  [[nodiscard]] bool watching_files() const noexcept { return inotify_fd_ >= 0; }
+
+ private:
+  void run();
+  [[nodiscard]] bool drain_inotify();
+
+  std::string db_path_;
+  std::string dir_;
+  std::string base_;
+  std::chrono::milliseconds fallback_;
+  std::function<void()> on_wake_;
+  int inotify_fd_ = -1;
+  int event_fd_ = -1;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace parley::sqlite

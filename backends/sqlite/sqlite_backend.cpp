@@ -1,0 +1,573 @@
+#include "sqlite_backend.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <thread>
+#include <unordered_map>
+
+#include "change_watcher.hpp"
+#include "model/mentions.hpp"
+#include "seam/registry.hpp"
+#include "sqlite_handle.hpp"
+#include "util/iso_time.hpp"
+#include "util/log.hpp"
+
+namespace parley::sqlite {
+
+namespace {
+
+// The original's schema, byte for byte: a database either implementation
+// created is the other's too.
+constexpr std::string_view schema_sql = R"sql(
+CREATE TABLE IF NOT EXISTS messages (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  topic       TEXT NOT NULL,
+  sender      TEXT NOT NULL,
+  content     TEXT NOT NULL,
+  ts          TEXT NOT NULL,
+  in_reply_to TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_messages_topic_id ON messages(topic, id);
+)sql";
+
+constexpr std::string_view insert_sql =
+    "INSERT INTO messages (topic, sender, content, ts, in_reply_to) VALUES (?, ?, ?, ?, ?)";
+constexpr std::string_view select_newest_sql =
+    "SELECT id, topic, sender, content, ts, in_reply_to FROM messages "
+    "WHERE topic = ? ORDER BY id DESC LIMIT ?";
+constexpr std::string_view select_since_sql =
+    "SELECT id, topic, sender, content, ts, in_reply_to FROM messages "
+    "WHERE topic = ? AND id > ? ORDER BY id ASC LIMIT ?";
+constexpr std::string_view sequence_sql =
+    "SELECT seq FROM sqlite_sequence WHERE name = 'messages'";
+constexpr std::string_view topic_tail_sql =
+    "SELECT COALESCE(MAX(id), 0) FROM messages WHERE topic = ?";
+constexpr std::string_view scan_sql =
+    "SELECT id, topic FROM messages WHERE id > ? ORDER BY id ASC LIMIT 1024";
+constexpr std::string_view row_sql =
+    "SELECT sender, content, ts, in_reply_to FROM messages WHERE id = ?";
+
+constexpr int wal_extra_attempts = 20;
+constexpr std::int64_t prune_interval_ms = 3'600'000;
+constexpr std::int64_t error_log_interval_ms = 60'000;
+
+const parley::capabilities sqlite_capabilities = [] {
+  parley::capabilities c;
+  c.native_long_poll = false;
+  c.cross_process_live = true;
+  c.sender_is_identity = true;
+  c.stores_in_reply_to = true;
+  c.max_content_bytes = 0;
+  c.max_page = 10000;
+  c.zero_cursor = "0";
+  return c;
+}();
+
+bool is_memory_path(const std::string& path) {
+  return path == ":memory:" || path.rfind("file::memory:", 0) == 0;
+}
+
+// `^\d+$`, as the original requires. Returns nullopt for anything else.
+// Digits that overflow 64 bits parse as "beyond any sequence" (INT64_MAX).
+std::optional<std::int64_t> parse_rowid_cursor(const std::string& text) {
+  if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  std::int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec == std::errc::result_out_of_range) return INT64_MAX;
+  if (ec != std::errc{} || ptr != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+message row_to_message(const statement& st, int id_col, const std::string& topic, int first) {
+  message m;
+  m.topic = topic;
+  const std::string id = std::to_string(st.column_int(id_col));
+  m.backend_msg_id = id;
+  m.cursor = parley::cursor{id};
+  m.sender_handle = st.column_text(first);
+  m.content = st.column_text(first + 1);
+  m.timestamp = st.column_text(first + 2);
+  if (!st.column_is_null(first + 3)) m.in_reply_to = st.column_text(first + 3);
+  m.mentions = parse_mentions(m.content);
+  return m;
+}
+
+void chmod_private(const std::string& path) {
+  // Best effort, as the original: messages are private to the owner.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string p = path + suffix;
+    struct stat st {};
+    if (::stat(p.c_str(), &st) == 0) ::chmod(p.c_str(), 0600);
+  }
+}
+
+}  // namespace
+
+/// A connection and the statements prepared on it, used under `mu`.
+struct guarded_connection {
+  std::mutex mu;
+  connection db;
+  statement insert;
+  statement newest;
+  statement since;
+  statement sequence;
+  statement topic_tail;
+  statement scan;
+  statement row;
+  statement data_version;
+
+  [[nodiscard]] result<void> prepare() {
+    for (auto [st, sql] : {std::pair{&insert, insert_sql}, {&newest, select_newest_sql},
+                           {&since, select_since_sql}, {&sequence, sequence_sql},
+                           {&topic_tail, topic_tail_sql}, {&scan, scan_sql}, {&row, row_sql},
+                           {&data_version, std::string_view("PRAGMA data_version")}}) {
+      *st = statement(db.get(), sql);
+      if (!st->valid())
+        return fail(errc::io_error, "cannot prepare '" + std::string(sql) + "': " + db.last_error());
+    }
+    return {};
+  }
+
+  /// The highest id ever assigned (0 for a fresh database).
+  [[nodiscard]] std::int64_t max_sequence() {
+    std::int64_t seq = 0;
+    if (sequence.step() == SQLITE_ROW) seq = sequence.column_int(0);
+    sequence.reset();
+    return seq;
+  }
+};
+
+/// One live subscription's state, owned by the hub.
+struct live_entry {
+  std::string topic;
+  subscription_sink* sink = nullptr;
+  std::int64_t last_delivered = 0;
+};
+
+/// Subscriptions and the watcher's view of the file. Shared with the
+/// subscription handles so that cancel() stays safe after disconnect().
+struct live_hub {
+  std::mutex mu;  // held while delivering: cancel() waits for in-flight calls
+  std::shared_ptr<guarded_connection> conn;
+  std::unordered_multimap<std::string, std::shared_ptr<live_entry>> by_topic;
+  std::int64_t scanned_up_to = 0;
+  std::int64_t data_version = -1;
+  std::int64_t failures = 0;
+  std::int64_t last_error_log_ms = 0;
+  bool closed = false;
+};
+
+namespace {
+
+class sqlite_subscription final : public subscription {
+ public:
+  sqlite_subscription(std::weak_ptr<live_hub> hub, std::shared_ptr<live_entry> entry)
+      : hub_(std::move(hub)), entry_(std::move(entry)) {}
+  ~sqlite_subscription() override { cancel(); }
+
+  void cancel() override {
+    auto hub = hub_.lock();
+    if (!hub || !entry_) return;
+    std::lock_guard lock(hub->mu);
+    auto [first, last] = hub->by_topic.equal_range(entry_->topic);
+    for (auto it = first; it != last; ++it) {
+      if (it->second == entry_) {
+        hub->by_topic.erase(it);
+        break;
+      }
+    }
+    entry_.reset();
+  }
+
+ private:
+  std::weak_ptr<live_hub> hub_;
+  std::shared_ptr<live_entry> entry_;
+};
+
+}  // namespace
+
+struct sqlite_backend::pending_post {
+  const post_request* req = nullptr;
+  std::optional<result<std::string>> outcome;
+};
+
+sqlite_backend::sqlite_backend() = default;
+
+sqlite_backend::~sqlite_backend() { disconnect(); }
+
+const parley::capabilities& sqlite_backend::capabilities() const noexcept {
+  return sqlite_capabilities;
+}
+
+void sqlite_backend::set_health_listener(health_listener listener) {
+  health_listener_ = std::move(listener);
+}
+
+void sqlite_backend::report_health(health state, const std::string& reason) {
+  if (health_listener_) health_listener_(state, reason);
+}
+
+result<void> sqlite_backend::connect(const config::value& backend_config) {
+  std::vector<config::problem> problems;
+  auto cfg = sqlite_config::parse(backend_config, problems);
+  if (!problems.empty()) {
+    std::string msg = "invalid SQLite backend_config:";
+    for (const auto& p : problems) msg += "\n  " + p.path + ": " + p.message;
+    return fail(errc::invalid_config, msg);
+  }
+  return connect(cfg);
+}
+
+result<void> sqlite_backend::connect(const sqlite_config& cfg) {
+  if (connected_) return fail(errc::internal, "sqlite backend: connect() called twice");
+  cfg_ = cfg;
+  if (auto r = open_connections(); !r) return r;
+  hub_ = std::make_shared<live_hub>();
+  hub_->conn = is_memory_path(cfg_.db_path) ? writer_ : std::make_shared<guarded_connection>();
+  if (hub_->conn != writer_) {
+    auto db = connection::open(cfg_.db_path);
+    if (!db) return db.error();
+    hub_->conn->db = std::move(*db);
+    sqlite3_busy_timeout(hub_->conn->db.get(), 5000);
+    if (auto r = hub_->conn->prepare(); !r) return r;
+  }
+  {
+    std::lock_guard lock(hub_->conn->mu);
+    hub_->scanned_up_to = hub_->conn->max_sequence();
+  }
+  connected_ = true;
+  if (cfg_.retention_days) prune_expired();
+  watcher_ = std::make_unique<change_watcher>(
+      cfg_.db_path, std::chrono::milliseconds(cfg_.poll_interval_ms), [this] { on_watcher_wake(); });
+  watcher_->start();
+  report_health(health::connected, "opened " + cfg_.db_path);
+  return {};
+}
+
+result<void> sqlite_backend::open_connections() {
+  writer_ = std::make_shared<guarded_connection>();
+  auto db = connection::open(cfg_.db_path);
+  if (!db) return db.error();
+  writer_->db = std::move(*db);
+  sqlite3* raw = writer_->db.get();
+
+  // busy_timeout first, so that the WAL switch below waits for other
+  // processes instead of failing at once (the original's first-boot race).
+  sqlite3_busy_timeout(raw, 5000);
+  if (!is_memory_path(cfg_.db_path)) {
+    result<void> wal = writer_->db.exec("PRAGMA journal_mode = WAL");
+    for (int attempt = 0; !wal && attempt < wal_extra_attempts; ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 + attempt % 5 * 5));
+      wal = writer_->db.exec("PRAGMA journal_mode = WAL");
+    }
+    if (!wal)
+      log::warn("sqlite", "WAL conversion still busy after " + std::to_string(wal_extra_attempts) +
+                              " retries; continuing in default journal mode: " + wal.error().message);
+  }
+  const std::string sync = cfg_.synchronous == "full" ? "FULL" : "NORMAL";
+  if (auto r = writer_->db.exec("PRAGMA synchronous = " + sync); !r) return r;
+  if (auto r = writer_->db.exec(schema_sql); !r)
+    return fail(errc::io_error, "cannot create the messages table in '" + cfg_.db_path +
+                                    "': " + r.error().message);
+  if (auto r = writer_->prepare(); !r) return r;
+  if (!is_memory_path(cfg_.db_path)) chmod_private(cfg_.db_path);
+
+  if (is_memory_path(cfg_.db_path)) {
+    // Every connection to ":memory:" is a database of its own: share one.
+    reader_ = writer_;
+    return {};
+  }
+  reader_ = std::make_shared<guarded_connection>();
+  auto rdb = connection::open(cfg_.db_path);
+  if (!rdb) return rdb.error();
+  reader_->db = std::move(*rdb);
+  sqlite3_busy_timeout(reader_->db.get(), 5000);
+  return reader_->prepare();
+}
+
+void sqlite_backend::disconnect() {
+  if (!connected_) return;
+  connected_ = false;
+  if (watcher_) watcher_->stop();
+  watcher_.reset();
+  if (hub_) {
+    std::lock_guard lock(hub_->mu);
+    hub_->by_topic.clear();
+    hub_->closed = true;
+  }
+  // Wait for an in-flight batch leader before closing its connection.
+  {
+    std::unique_lock lock(queue_mu_);
+    queue_cv_.wait(lock, [this] { return !leader_active_; });
+  }
+  hub_.reset();
+  reader_.reset();
+  writer_.reset();
+}
+
+result<std::unique_ptr<subscription>> sqlite_backend::subscribe(const std::string& topic,
+                                                                subscription_sink& sink) {
+  if (!connected_) return fail(errc::not_connected, "sqlite backend is not connected");
+  auto entry = std::make_shared<live_entry>();
+  entry->topic = topic;
+  entry->sink = &sink;
+  {
+    std::lock_guard hub_lock(hub_->mu);
+    std::lock_guard conn_lock(hub_->conn->mu);
+    // The tail is read under the hub lock, so no scan can slip between it and
+    // the registration: a post made after we return is always delivered.
+    auto& st = hub_->conn->topic_tail;
+    st.bind(1, topic);
+    const int rc = st.step();
+    if (rc != SQLITE_ROW) {
+      st.reset();
+      return fail(errc::backend_unavailable, "sqlite: cannot read the tail of topic \"" + topic +
+                                                 "\": " + hub_->conn->db.last_error());
+    }
+    entry->last_delivered = st.column_int(0);
+    st.reset();
+    hub_->by_topic.emplace(topic, entry);
+  }
+  return std::unique_ptr<subscription>(std::make_unique<sqlite_subscription>(hub_, entry));
+}
+
+result<std::string> sqlite_backend::post(const post_request& req) {
+  if (!connected_) return fail(errc::not_connected, "sqlite backend is not connected");
+  pending_post me;
+  me.req = &req;
+  std::unique_lock lock(queue_mu_);
+  queue_.push_back(&me);
+  while (!me.outcome) {
+    if (leader_active_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    // Become the leader: commit everything queued so far in one transaction.
+    leader_active_ = true;
+    std::vector<pending_post*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    commit_batch(batch);
+    lock.lock();
+    leader_active_ = false;
+    queue_cv_.notify_all();
+  }
+  return std::move(*me.outcome);
+}
+
+result<std::string> sqlite_backend::insert_one(const pending_post& p) {
+  auto& st = writer_->insert;
+  st.bind(1, p.req->topic);
+  st.bind(2, p.req->identity);
+  st.bind(3, p.req->content);
+  st.bind(4, iso8601_now());
+  if (p.req->in_reply_to)
+    st.bind(5, *p.req->in_reply_to);
+  else
+    st.bind_null(5);
+  const int rc = st.step();
+  st.reset();
+  if (rc != SQLITE_DONE)
+    return fail(is_busy(rc) ? errc::backend_unavailable : errc::io_error,
+                "sqlite: insert into topic \"" + p.req->topic + "\" failed: " +
+                    writer_->db.last_error());
+  return std::to_string(sqlite3_last_insert_rowid(writer_->db.get()));
+}
+
+void sqlite_backend::commit_batch(std::vector<pending_post*>& batch) {
+  std::lock_guard lock(writer_->mu);
+  auto run_in_transaction = [&](auto first, auto last) -> bool {
+    if (auto r = writer_->db.exec("BEGIN IMMEDIATE"); !r) {
+      for (auto it = first; it != last; ++it)
+        (*it)->outcome = fail(errc::backend_unavailable,
+                              "sqlite: cannot start a write transaction: " + r.error().message);
+      return false;
+    }
+    for (auto it = first; it != last; ++it) {
+      auto id = insert_one(**it);
+      if (!id) {
+        (void)writer_->db.exec("ROLLBACK");
+        for (auto jt = first; jt != last; ++jt) (*jt)->outcome.reset();
+        (*it)->outcome = std::move(id);
+        return false;
+      }
+      (*it)->outcome = std::move(id);
+    }
+    if (auto r = writer_->db.exec("COMMIT"); !r) {
+      (void)writer_->db.exec("ROLLBACK");
+      for (auto it = first; it != last; ++it)
+        (*it)->outcome = fail(errc::backend_unavailable, "sqlite: commit failed: " + r.error().message);
+      return false;
+    }
+    return true;
+  };
+
+  bool committed = run_in_transaction(batch.begin(), batch.end());
+  if (!committed && batch.size() > 1) {
+    // Something in the batch failed: give each post its own transaction so
+    // that one bad post cannot fail the others and each gets its own error.
+    for (auto it = batch.begin(); it != batch.end(); ++it) {
+      (*it)->outcome.reset();
+      committed = run_in_transaction(it, it + 1) || committed;
+    }
+  }
+  if (committed) {
+    local_commit_.store(true);
+    if (watcher_) watcher_->notify();
+  }
+}
+
+result<page> sqlite_backend::fetch_recent(const fetch_request& req) {
+  if (!connected_) return fail(errc::not_connected, "sqlite backend is not connected");
+  std::optional<std::int64_t> since;
+  if (req.since) {
+    since = parse_rowid_cursor(req.since->text);
+    if (!since)
+      return fail(errc::malformed_cursor,
+                  "parley-sqlite: malformed cursor '" + req.since->text + "' for topic " + req.topic +
+                      " — expected a numeric rowid cursor minted by this backend");
+  }
+  const auto limit =
+      static_cast<std::int64_t>(std::min(req.limit, sqlite_capabilities.max_page));
+
+  std::lock_guard lock(reader_->mu);
+  // A cursor beyond every id ever assigned comes from another database (a
+  // reset file): treat it as absent rather than waiting forever.
+  if (since && *since > reader_->max_sequence()) since.reset();
+
+  page out;
+  out.next_cursor = parley::cursor{since ? std::to_string(*since) : sqlite_capabilities.zero_cursor};
+  if (limit == 0) return out;
+
+  auto& st = since ? reader_->since : reader_->newest;
+  st.bind(1, req.topic);
+  if (since) {
+    st.bind(2, *since);
+    st.bind(3, limit);
+  } else {
+    st.bind(2, limit);
+  }
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.messages.push_back(row_to_message(st, 0, req.topic, 2));
+  st.reset();
+  if (rc != SQLITE_DONE)
+    return fail(errc::backend_unavailable,
+                "sqlite: read of topic \"" + req.topic + "\" failed: " + reader_->db.last_error());
+  if (!since) std::reverse(out.messages.begin(), out.messages.end());
+  if (!out.messages.empty()) out.next_cursor = out.messages.back().cursor;
+  return out;
+}
+
+result<identity_ref> sqlite_backend::resolve_identity(const std::string& handle) {
+  return identity_ref{handle, handle};
+}
+
+void sqlite_backend::on_watcher_wake() {
+  if (cfg_.retention_days && now_epoch_ms() - last_prune_ms_ >= prune_interval_ms) prune_expired();
+
+  auto hub = hub_;
+  std::lock_guard hub_lock(hub->mu);
+  if (hub->closed) return;
+  guarded_connection& c = *hub->conn;
+  std::lock_guard conn_lock(c.mu);
+
+  // data_version changes when another connection commits. With a single
+  // shared connection (":memory:") only our own flag says so.
+  std::int64_t version = -1;
+  if (c.data_version.step() == SQLITE_ROW) version = c.data_version.column_int(0);
+  c.data_version.reset();
+  const bool local = local_commit_.exchange(false);
+  if (version == hub->data_version && !(local && hub->conn == writer_)) return;
+  hub->data_version = version;
+
+  const std::int64_t seq = c.max_sequence();
+  if (seq < hub->scanned_up_to) {
+    // The file was replaced by an older or fresh one; ids restart lower.
+    hub->scanned_up_to = seq;
+    for (auto& [topic, entry] : hub->by_topic) entry->last_delivered = std::min(entry->last_delivered, seq);
+  }
+  if (hub->by_topic.empty()) {
+    hub->scanned_up_to = seq;
+    return;
+  }
+
+  for (;;) {
+    c.scan.bind(1, hub->scanned_up_to);
+    int rows = 0;
+    int rc;
+    while ((rc = c.scan.step()) == SQLITE_ROW) {
+      ++rows;
+      const std::int64_t id = c.scan.column_int(0);
+      hub->scanned_up_to = id;
+      const std::string topic = c.scan.column_text(1);
+      auto [first, last] = hub->by_topic.equal_range(topic);
+      if (first == last) continue;
+      std::optional<message> msg;
+      for (auto it = first; it != last; ++it) {
+        live_entry& e = *it->second;
+        if (id <= e.last_delivered) continue;
+        if (!msg) {
+          c.row.bind(1, id);
+          if (c.row.step() == SQLITE_ROW) {
+            msg = message{};
+            msg->topic = topic;
+            msg->backend_msg_id = std::to_string(id);
+            msg->cursor = parley::cursor{msg->backend_msg_id};
+            msg->sender_handle = c.row.column_text(0);
+            msg->content = c.row.column_text(1);
+            msg->timestamp = c.row.column_text(2);
+            if (!c.row.column_is_null(3)) msg->in_reply_to = c.row.column_text(3);
+            msg->mentions = parse_mentions(msg->content);
+          }
+          c.row.reset();
+          if (!msg) break;  // deleted by retention meanwhile
+        }
+        e.last_delivered = id;
+        e.sink->on_message(*msg);
+      }
+    }
+    c.scan.reset();
+    if (rc != SQLITE_DONE) {
+      if (!is_busy(rc)) {
+        const std::int64_t now = now_epoch_ms();
+        ++hub->failures;
+        if (hub->failures == 1 || now - hub->last_error_log_ms >= error_log_interval_ms) {
+          hub->last_error_log_ms = now;
+          log::warn("sqlite", "change scan failed (#" + std::to_string(hub->failures) +
+                                  "): " + c.db.last_error() + "; retrying");
+          report_health(health::retrying, c.db.last_error());
+        }
+      }
+      // Force a rescan at the next wake even if data_version is unchanged.
+      hub->data_version = -1;
+      return;
+    }
+    if (hub->failures > 0) {
+      hub->failures = 0;
+      report_health(health::connected, "change scan recovered");
+    }
+    if (rows < 1024) break;
+  }
+}
+
+void sqlite_backend::prune_expired() {
+  last_prune_ms_ = now_epoch_ms();
+  const std::string cutoff = iso8601_utc_ms(last_prune_ms_ - *cfg_.retention_days * 86'400'000);
+  std::lock_guard lock(writer_->mu);
+  statement del(writer_->db.get(), "DELETE FROM messages WHERE ts < ?");
+  if (!del.valid()) return;
+  del.bind(1, cutoff);
+  if (const int rc = del.step(); rc != SQLITE_DONE)
+    log::warn("sqlite", "retention prune failed: " + writer_->db.last_error());
+}
+
+namespace {
+const backend_registrar registration{"sqlite", {"local-sqlite"},
+                                     [] { return std::make_unique<sqlite_backend>(); }};
+}  // namespace
+
+}  // namespace parley::sqlite

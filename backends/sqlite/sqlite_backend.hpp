@@ -1,0 +1,72 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "seam/backend.hpp"
+#include "sqlite_config.hpp"
+
+namespace parley::sqlite {
+
+class change_watcher;
+struct live_hub;
+struct guarded_connection;
+
+/// The embedded default backend: one SQLite file holding every topic, in the
+/// original Parley's exact schema, so either implementation reads the other's
+/// database. See README.md beside this file for the seam → SQL mapping.
+class sqlite_backend final : public backend {
+ public:
+  sqlite_backend();
+  ~sqlite_backend() override;
+
+  [[nodiscard]] const parley::capabilities& capabilities() const noexcept override;
+  [[nodiscard]] result<void> connect(const config::value& backend_config) override;
+  void disconnect() override;
+  [[nodiscard]] result<std::unique_ptr<subscription>> subscribe(const std::string& topic,
+                                                                subscription_sink& sink) override;
+  [[nodiscard]] result<std::string> post(const post_request& req) override;
+  [[nodiscard]] result<page> fetch_recent(const fetch_request& req) override;
+  [[nodiscard]] result<identity_ref> resolve_identity(const std::string& handle) override;
+  void set_health_listener(health_listener listener) override;
+
+  /// Connects with an already-typed configuration (tests, tools).
+  [[nodiscard]] result<void> connect(const sqlite_config& cfg);
+
+ private:
+  struct pending_post;
+
+  [[nodiscard]] result<void> open_connections();
+  void commit_batch(std::vector<pending_post*>& batch);
+  [[nodiscard]] result<std::string> insert_one(const pending_post& p);
+  void on_watcher_wake();
+  void prune_expired();
+  void report_health(health state, const std::string& reason);
+
+  sqlite_config cfg_;
+  std::atomic<bool> connected_{false};
+  health_listener health_listener_;
+
+  // Writers: one connection. Concurrent posts are committed together by
+  // whichever caller becomes the batch leader (group commit).
+  std::shared_ptr<guarded_connection> writer_;
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::vector<pending_post*> queue_;
+  bool leader_active_ = false;
+
+  // Readers of fetch_recent.
+  std::shared_ptr<guarded_connection> reader_;
+
+  // Live delivery: subscriptions and the change watcher's connection.
+  std::shared_ptr<live_hub> hub_;
+  std::unique_ptr<change_watcher> watcher_;
+  std::atomic<bool> local_commit_{false};
+  std::int64_t last_prune_ms_ = 0;
+};
+
+}  // namespace parley::sqlite

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <string>
+
+#include "cases.hpp"
+#include "sqlite_backend.hpp"
+#include "support/temp_dir.hpp"
+
+namespace parley::sqlite::testing {
+
+/// Runs the conformance suite on a fresh database file per test case.
+class sqlite_harness final : public conformance::harness {
+ public:
+  [[nodiscard]] std::unique_ptr<backend> connect_backend() override;
+  [[nodiscard]] std::string fresh_topic() override { return "t-" + std::to_string(++topics_); }
+  /// Forked processes, each with its own connection, as the original's suite
+  /// does with separate Node processes.
+  [[nodiscard]] bool concurrent_post(const std::string& topic, int writers, int per_writer) override;
+
+  [[nodiscard]] std::string db_path() const { return dir_.file("parley.db"); }
+
+ private:
+  parley::testing::temp_dir dir_;
+  int topics_ = 0;
+};
+
+}  // namespace parley::sqlite::testing

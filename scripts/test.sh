@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs what is missing, builds, starts the
+# servers the tests need on random loopback ports, runs ctest, stops what it
+# started, and exits non-zero on any failure.
+#   scripts/test.sh              # debug build
+#   scripts/test.sh --sanitize   # the same under AddressSanitizer + UBSan
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+kind=debug
+[ "${1:-}" = "--sanitize" ] && kind=sanitize
+
+"$root/scripts/install-deps.sh" test
+dir=$("$root/scripts/build.sh" "$kind" | tail -1)
+
+services=$(mktemp -d /tmp/parley-services.XXXXXX)
+trap '"$root/scripts/test-services.sh" stop "$services"; rm -rf "$services"' EXIT
+"$root/scripts/test-services.sh" start "$services"
+# shellcheck disable=SC1091
+source "$services/env"
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+cd "$dir"
+ctest --output-on-failure -j "$(nproc)" --timeout 300
