@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/allowlist.hpp"
+#include "model/message.hpp"
+
+namespace parley::presence {
+
+/// One entry of `parley_list_users`.
+struct peer {
+  std::string handle;
+  bool online = false;
+  std::vector<std::string> topics;
+  std::vector<std::string> post_topics;
+  std::int64_t last_seen_ms = 0;
+
+  [[nodiscard]] friend bool operator==(const peer&, const peer&) = default;
+};
+
+struct roster_options {
+  std::int64_t ttl_ms = 1'800'000;
+  /// Offline peers last seen this long ago or longer are dropped.
+  std::int64_t since_ms = 86'400'000;
+};
+
+/// The roster from presence-topic messages in ascending cursor order
+/// (spec-parley.md §5.3): grouped by sender handle then instance id, last
+/// record per instance wins, live = not goodbye and younger than ttl; sorted
+/// by last_seen_ms descending, ties by handle ascending.
+[[nodiscard]] std::vector<peer> compute_roster(const std::vector<message>& ascending,
+                                               std::int64_t now_ms, const roster_options& opts);
+
+/// §5.4: scoped (a topic given) keeps peers subscribed to it or whose safe
+/// pattern fully matches it; unscoped keeps peers with a topic `mine` allows,
+/// or with a safe pattern fully matching one of my explicit topics.
+[[nodiscard]] std::vector<peer> filter_reachable(std::vector<peer> peers,
+                                                 const topic_allowlist& mine,
+                                                 const std::optional<std::string>& scope);
+
+/// The structural ReDoS screen for untrusted peer patterns (§5.4): false for
+/// patterns over 512 characters, quantified groups whose body holds a
+/// quantifier or alternation and may repeat twice or more, or more than 4
+/// unbounded quantifiers in total.
+[[nodiscard]] bool peer_pattern_is_safe(std::string_view source);
+
+/// Full match of an untrusted peer pattern against at most the first 64
+/// characters of `input`; false if unsafe or not compilable.
+[[nodiscard]] bool peer_pattern_matches(std::string_view source, std::string_view input);
+
+}  // namespace parley::presence
