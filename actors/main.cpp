@@ -1,14 +1,31 @@
 // The `parley` program: reads the command line and runs one command.
 #include <cstdio>
-#include <string_view>
 
+#include "cli/command_line.hpp"
+#include "cli/commands.hpp"
 #include "seam/registry.hpp"
 
 int main(int argc, char** argv) {
-  if (argc > 1 && std::string_view(argv[1]) == "backends") {
-    for (const auto& name : parley::backend_registry::instance().names()) std::printf("%s\n", name.c_str());
+  using namespace parley;
+  auto cl = cli::parse(argc, argv);
+  if (!cl.error.empty()) {
+    std::fprintf(stderr, "parley: %s\n\n%s", cl.error.c_str(), cli::usage().c_str());
+    return 2;
+  }
+  if (cl.command == "help") {
+    std::fputs(cli::usage().c_str(), stdout);
     return 0;
   }
-  std::fprintf(stderr, "usage: parley backends\n");
-  return 2;
+  if (cl.command == "version") {
+    std::printf("parley %s\n", PARLEY_VERSION);
+    return 0;
+  }
+  if (cl.command == "backends") {
+    for (const auto& name : backend_registry::instance().names()) std::printf("%s\n", name.c_str());
+    return 0;
+  }
+  if (cl.command == "post") return cli::run_post(cl);
+  if (cl.command == "tail") return cli::run_tail(cl);
+  if (cl.command == "doctor") return cli::run_doctor(cl);
+  return cli::run_stdio(cl);
 }

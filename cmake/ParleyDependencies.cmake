@@ -10,3 +10,4 @@ find_package(CURL REQUIRED)                                     # CURL::libcurl
 find_package(yaml-cpp REQUIRED)                                 # yaml-cpp
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)     # broken HiredisConfigVersion.cmake
 pkg_check_modules(NATS REQUIRED IMPORTED_TARGET libnats)        # cnats-config.cmake names unshipped files
+find_package(OpenSSL REQUIRED)                                  # OpenSSL::Crypto (hashes, random)

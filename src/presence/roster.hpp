@@ -44,7 +44,11 @@ struct roster_options {
 /// The structural ReDoS screen for untrusted peer patterns (§5.4): false for
 /// patterns over 512 characters, quantified groups whose body holds a
 /// quantifier or alternation and may repeat twice or more, or more than 4
-/// unbounded quantifiers in total.
+/// unbounded quantifiers in total. Also false for more than 65,536 estimated
+/// backtracking paths (a `.?` chain has no nested group), a quantifier on a
+/// quantifier (`a*+`: std::regex accepts it and backtracks exponentially),
+/// counted repeats that unroll past ~1,000 NFA states, and anything
+/// unbalanced.
 [[nodiscard]] bool peer_pattern_is_safe(std::string_view source);
 
 /// Full match of an untrusted peer pattern against at most the first 64

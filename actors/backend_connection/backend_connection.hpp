@@ -1,0 +1,23 @@
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <cstddef>
+#include <memory>
+
+#include "seam/backend.hpp"
+
+namespace parley {
+
+/// Spawns the actor that owns one backend instance, linked to `parent`.
+///
+/// Every seam call runs on one of `workers` detached worker actors (each its
+/// own thread), never on a scheduler thread: the backend's blocking client
+/// library may take its time. Requests are handed to workers round-robin
+/// and answered by the worker directly to the requester. Health changes the
+/// plugin reports are logged and kept as state.
+[[nodiscard]] caf::actor spawn_backend_connection(caf::local_actor* parent,
+                                                  std::shared_ptr<backend> plugin,
+                                                  std::size_t workers);
+
+}  // namespace parley

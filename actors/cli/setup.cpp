@@ -1,0 +1,54 @@
+#include "cli/setup.hpp"
+
+#include <signal.h>
+
+#include <cstdio>
+
+#include "seam/registry.hpp"
+
+namespace parley::cli {
+
+std::optional<loaded> load(const std::string& config_path) {
+  auto cfg = load_config(config_path);
+  if (!cfg) {
+    std::fprintf(stderr, "parley: fatal: %s\n", cfg.error().message.c_str());
+    return std::nullopt;
+  }
+  auto plugin = backend_registry::instance().create(cfg->backend);
+  if (!plugin) {
+    std::fprintf(stderr, "parley: fatal: %s (config key: backend)\n", plugin.error().message.c_str());
+    return std::nullopt;
+  }
+  return loaded{std::move(*cfg), std::move(*plugin)};
+}
+
+namespace {
+sigset_t shutdown_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+}  // namespace
+
+void block_shutdown_signals() {
+  sigset_t set = shutdown_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+std::string wait_for_shutdown_signal() {
+  sigset_t set = shutdown_signals();
+  int sig = 0;
+  sigwait(&set, &sig);
+  switch (sig) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+  }
+  return "signal";
+}
+
+}  // namespace parley::cli

@@ -1,0 +1,237 @@
+#include "mcp_session/mcp_session.hpp"
+
+#include "mcp/tools.hpp"
+#include "mcp_session/session_state.hpp"
+#include "presence_heartbeat/presence_heartbeat.hpp"
+#include "state_writer/state_writer.hpp"
+#include "util/log.hpp"
+
+namespace parley {
+
+namespace {
+
+constexpr auto flush_delay = std::chrono::milliseconds(250);
+// The whole graceful exit must fit in 2 s: goodbye beat, answers still in
+// flight, read cursors on disk.
+constexpr auto shutdown_budget = std::chrono::milliseconds(1200);
+constexpr auto presence_stop_budget = std::chrono::milliseconds(700);
+constexpr auto state_save_budget = std::chrono::milliseconds(400);
+constexpr std::size_t max_cancelled_kept = 1024;
+constexpr std::size_t max_events_before_initialized = 10'000;
+
+void start_presence(session_ptr self) {
+  auto& cfg = self->state.cfg;
+  if (!cfg.presence_enabled) return;
+  presence_settings ps;
+  ps.topic = cfg.presence_topic;
+  ps.handle = cfg.profile->handle;
+  ps.topics = cfg.profile->allow.topics();
+  ps.post_topics = cfg.profile->allow.post_patterns();
+  ps.heartbeat_ms = cfg.heartbeat_ms;
+  self->state.presence = spawn_presence_heartbeat(self, cfg.backend_conn, std::move(ps));
+}
+
+void flush_cursors(session_ptr self) {
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  if (st.dirty_cursors.empty() || st.cfg.read_state_path.empty()) return;
+  self->request(st.cfg.state_writer, std::chrono::seconds(10),
+                save_read_state{st.cfg.read_state_path, std::move(st.dirty_cursors)})
+      .then([](shutdown_done) {}, [](caf::error&) {});
+  st.dirty_cursors.clear();
+}
+
+void finish_shutdown(session_ptr self) {
+  auto& st = self->state;
+  self->send(st.cfg.router, unregister_session{st.cfg.id});
+  if (st.shutdown_promise) st.shutdown_promise->deliver(shutdown_done{});
+  st.shutdown_promise.reset();
+  self->quit();
+}
+
+void continue_shutdown(session_ptr self) {
+  auto& st = self->state;
+  if (st.presence) {
+    auto presence = std::move(st.presence);
+    st.presence = caf::actor{};
+    self->request(presence, presence_stop_budget, presence_stop{})
+        .then([self](shutdown_done) { continue_shutdown(self); },
+              [self](caf::error&) { continue_shutdown(self); });
+    return;
+  }
+  if (st.inflight > 0 && std::chrono::steady_clock::now() < st.shutdown_deadline) {
+    // Tool calls still running; their answers call back in as they finish.
+    self->delayed_send(self, std::chrono::milliseconds(20), shutdown_step{});
+    return;
+  }
+  if (!st.dirty_cursors.empty() && !st.cfg.read_state_path.empty()) {
+    auto cursors = std::move(st.dirty_cursors);
+    st.dirty_cursors.clear();
+    self->request(st.cfg.state_writer, state_save_budget,
+                  save_read_state{st.cfg.read_state_path, std::move(cursors)})
+        .then([self](shutdown_done) { finish_shutdown(self); },
+              [self](caf::error&) { finish_shutdown(self); });
+    return;
+  }
+  finish_shutdown(self);
+}
+
+void dispatch_request(session_ptr self, const mcp::rpc_message& m) {
+  auto& st = self->state;
+  if (m.method == "initialize") {
+    if (st.initialize_seen) {
+      send_json(self, mcp::error_response(m.id_json, mcp::rpc_code::invalid_request,
+                                          "Invalid Request: initialize was already called"));
+      return;
+    }
+    st.initialize_seen = true;
+    auto params = mcp::decode_initialize(m.params_json);
+    st.version = std::string(mcp::negotiate_version(params.protocol_version));
+    mcp::server_features f;
+    f.channel = true;
+    f.permission_relay = st.cfg.profile->relay_topic.has_value();
+    f.version = st.cfg.server_version;
+    respond(self, m.id_json, mcp::initialize_result(st.version, f));
+    if (!params.client_name.empty())
+      log::info("session", "client " + params.client_name + " " + params.client_version +
+                               " speaks MCP " + st.version);
+  } else if (m.method == "ping") {
+    respond(self, m.id_json, "{}");
+  } else if (m.method == "tools/list") {
+    respond(self, m.id_json, st.tools_list);
+  } else if (m.method == "tools/call") {
+    handle_tools_call(self, m.id_json, m.params_json);
+  } else {
+    send_json(self, mcp::error_response(m.id_json, mcp::rpc_code::method_not_found,
+                                        "Method not found: " + m.method));
+  }
+}
+
+void dispatch_notification(session_ptr self, const mcp::rpc_message& m) {
+  auto& st = self->state;
+  if (m.method == "notifications/initialized") {
+    st.initialized = true;
+    auto queued = std::move(st.before_initialized);
+    st.before_initialized.clear();
+    for (auto& ev : queued) st.cfg.output->send(std::move(ev), true);
+  } else if (m.method == "notifications/cancelled") {
+    if (auto id = mcp::decode_cancelled(m.params_json)) {
+      if (st.cancelled.size() >= max_cancelled_kept) st.cancelled.erase(st.cancelled.begin());
+      st.cancelled.insert(*id);
+    }
+  } else if (m.method == "notifications/claude/channel/permission_request") {
+    handle_permission_request(self, m.params_json);
+  }
+  // Any other notification is ignored, as JSON-RPC requires.
+}
+
+void handle_input(session_ptr self, const std::string& text) {
+  auto& st = self->state;
+  auto d = mcp::decode(text);
+  for (const auto& f : d.failures) send_json(self, mcp::error_response(f.id_json, f.code, f.message));
+  if (d.batch && st.version != "2025-03-26") {
+    if (!d.messages.empty())
+      send_json(self, mcp::error_response("null", mcp::rpc_code::invalid_request,
+                                          "Invalid Request: JSON-RPC batches are not supported in MCP " + st.version));
+    return;
+  }
+  for (const auto& m : d.messages) {
+    switch (m.type) {
+      case mcp::rpc_message::kind::request: dispatch_request(self, m); break;
+      case mcp::rpc_message::kind::notification: dispatch_notification(self, m); break;
+      case mcp::rpc_message::kind::response: break;  // we send no requests
+    }
+  }
+}
+
+caf::behavior mcp_session(session_ptr self, session_settings cfg) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.tools_list = mcp::tools_list_result(st.cfg.profile->allow);
+  st.read_cursors = st.cfg.initial_read_cursors;
+  self->send(st.cfg.router, register_session{st.cfg.id, caf::actor_cast<caf::actor>(self), st.cfg.profile});
+
+  std::vector<std::string> join;
+  if (st.cfg.live_push) join = st.cfg.profile->allow.topics();
+  const auto& relay = st.cfg.profile->relay_topic;
+  if (relay && std::find(join.begin(), join.end(), *relay) == join.end()) join.push_back(*relay);
+  if (join.empty()) {
+    start_presence(self);
+  } else {
+    self->request(st.cfg.router, caf::infinite, join_topics{st.cfg.id, join})
+        .then(
+            [self](join_result& r) {
+              if (!r) log::error("session", "live push is down: " + r.error().message);
+              auto& state = self->state;
+              if (state.cfg.live_push && r) start_catchup(self, state.cfg.profile->allow.topics());
+              // Presence only once push is wired: peers that see us can reach us.
+              start_presence(self);
+            },
+            [self](caf::error& err) {
+              log::error("session", "joining topics failed: " + self->system().render(err));
+              start_presence(self);
+            });
+  }
+
+  return {
+      [self](rpc_input& in) { handle_input(self, in.text); },
+      [self](oversized_input& o) {
+        send_json(self, mcp::error_response(
+                            "null", mcp::rpc_code::invalid_request,
+                            "Request too large: " + std::to_string(o.bytes) + " bytes exceeds the limit of " +
+                                std::to_string(self->state.cfg.max_input_bytes) +
+                                " bytes (stdio.max_line_bytes); the line was discarded"));
+      },
+      [self](delivery& d) { handle_delivery(self, std::move(d)); },
+      [self](flush_read_state) { flush_cursors(self); },
+      [self](permission_timeout& t) { handle_permission_timeout(self, t.request_id); },
+      [self](shutdown_step) { continue_shutdown(self); },
+      [self](shutdown_request&) -> caf::result<shutdown_done> {
+        auto& state = self->state;
+        if (state.stopping) return shutdown_done{};
+        state.stopping = true;
+        state.shutdown_promise = self->make_response_promise();
+        state.shutdown_deadline = std::chrono::steady_clock::now() + shutdown_budget;
+        auto rp = *state.shutdown_promise;
+        continue_shutdown(self);
+        return rp;
+      },
+  };
+}
+
+}  // namespace
+
+void send_json(session_ptr self, std::string json) {
+  self->state.cfg.output->send(std::make_shared<const std::string>(std::move(json)), false);
+}
+
+void push_event(session_ptr self, std::shared_ptr<const std::string> json) {
+  auto& st = self->state;
+  if (!st.initialized) {
+    if (st.before_initialized.size() < max_events_before_initialized)
+      st.before_initialized.push_back(std::move(json));
+    return;
+  }
+  st.cfg.output->send(std::move(json), true);
+}
+
+void respond(session_ptr self, const std::string& id_json, std::string result_json) {
+  if (self->state.cancelled.erase(id_json) > 0) return;
+  send_json(self, mcp::result_response(id_json, result_json));
+}
+
+void note_read(session_ptr self, const message& m) {
+  auto& st = self->state;
+  st.read_cursors[m.topic] = m.cursor.text;
+  st.dirty_cursors[m.topic] = m.cursor.text;
+  if (!st.flush_scheduled && !st.cfg.read_state_path.empty()) {
+    st.flush_scheduled = true;
+    self->delayed_send(self, flush_delay, flush_read_state{});
+  }
+}
+
+caf::actor spawn_mcp_session(caf::local_actor* parent, session_settings settings) {
+  return parent->spawn<caf::linked>(mcp_session, std::move(settings));
+}
+
+}  // namespace parley

@@ -1,0 +1,161 @@
+#include "stdio/stdio_transport.hpp"
+
+#include <caf/all.hpp>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "messages.hpp"
+#include "util/log.hpp"
+
+namespace parley {
+
+struct stdout_writer::impl {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::condition_variable drained;
+  std::deque<std::shared_ptr<const std::string>> queue;
+  std::size_t queued_bytes = 0;
+  std::size_t max_queued_bytes;
+  std::size_t dropped = 0;
+  bool stopping = false;
+  bool broken = false;
+  bool writing = false;
+  std::thread thread;
+
+  explicit impl(std::size_t max) : max_queued_bytes(max) {}
+
+  static bool write_all(const char* p, std::size_t n) {
+    while (n > 0) {
+      const ssize_t w = ::write(STDOUT_FILENO, p, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return false;
+      }
+      p += w;
+      n -= static_cast<std::size_t>(w);
+    }
+    return true;
+  }
+
+  void run() {
+    std::string batch;
+    for (;;) {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return stopping || !queue.empty(); });
+      if (queue.empty()) break;
+      // Coalesce what is queued into one write(2).
+      batch.clear();
+      while (!queue.empty() && batch.size() < (1u << 20)) {
+        batch.append(*queue.front()).push_back('\n');
+        queued_bytes -= queue.front()->size();
+        queue.pop_front();
+      }
+      writing = true;
+      lock.unlock();
+      const bool ok = write_all(batch.data(), batch.size());
+      lock.lock();
+      writing = false;
+      if (!ok) {
+        broken = true;
+        queue.clear();
+        queued_bytes = 0;
+        drained.notify_all();
+        break;
+      }
+      if (queue.empty()) drained.notify_all();
+    }
+  }
+};
+
+stdout_writer::stdout_writer(std::size_t max_queued_bytes)
+    : impl_(std::make_unique<impl>(max_queued_bytes)) {
+  impl_->thread = std::thread([this] { impl_->run(); });
+}
+
+stdout_writer::~stdout_writer() { close(0); }
+
+void stdout_writer::send(std::shared_ptr<const std::string> json, bool droppable) {
+  std::lock_guard lock(impl_->mu);
+  if (impl_->broken || impl_->stopping) return;
+  if (droppable && impl_->queued_bytes + json->size() > impl_->max_queued_bytes) {
+    if (impl_->dropped++ == 0)
+      log::warn("stdio", "the client is not reading; dropping channel notifications (the backend keeps them)");
+    return;
+  }
+  impl_->queued_bytes += json->size();
+  impl_->queue.push_back(std::move(json));
+  impl_->cv.notify_one();
+}
+
+void stdout_writer::close(int timeout_ms) {
+  {
+    std::unique_lock lock(impl_->mu);
+    if (timeout_ms > 0)
+      impl_->drained.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                              [&] { return impl_->broken || (impl_->queue.empty() && !impl_->writing); });
+    impl_->stopping = true;
+    if (timeout_ms <= 0) impl_->queue.clear();
+    impl_->cv.notify_one();
+  }
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+std::size_t stdout_writer::dropped() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->dropped;
+}
+
+void start_stdin_reader(caf::actor session, caf::actor on_eof, std::size_t max_line_bytes) {
+  std::thread([session, on_eof, max_line_bytes] {
+    std::string line;
+    bool discarding = false;
+    std::size_t discarded = 0;
+    char buf[65536];
+    auto finish_line = [&] {
+      if (discarding) {
+        caf::anon_send(session, oversized_input{discarded});
+      } else {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        bool blank = line.find_first_not_of(" \t") == std::string::npos;
+        if (!blank) caf::anon_send(session, rpc_input{std::move(line)});
+      }
+      line.clear();
+      discarding = false;
+      discarded = 0;
+    };
+    // Adds a stretch of the current line, or only counts it once the line
+    // is over the limit: an oversized line is never held in memory whole.
+    auto take = [&](const char* p, std::size_t len) {
+      if (discarding || line.size() + len > max_line_bytes) {
+        discarding = true;
+        discarded += line.size() + len;
+        line.clear();
+      } else {
+        line.append(p, len);
+      }
+    };
+    for (;;) {
+      const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      std::size_t start = 0;
+      for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+        if (buf[i] != '\n') continue;
+        take(buf + start, i - start);
+        finish_line();
+        start = i + 1;
+      }
+      take(buf + start, static_cast<std::size_t>(n) - start);
+    }
+    if (!line.empty() || discarding) finish_line();
+    caf::anon_send(on_eof, shutdown_request{"stdin closed"});
+  }).detach();
+}
+
+}  // namespace parley

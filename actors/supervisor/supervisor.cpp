@@ -1,0 +1,155 @@
+#include "supervisor/supervisor.hpp"
+
+#include <caf/all.hpp>
+
+#include "backend_connection/backend_connection.hpp"
+#include "mcp_session/mcp_session.hpp"
+#include "messages.hpp"
+#include "router/router.hpp"
+#include "state_writer/state_writer.hpp"
+#include "stdio/stdio_transport.hpp"
+#include "util/log.hpp"
+
+namespace parley {
+
+namespace {
+
+constexpr std::size_t backend_workers = 4;
+constexpr auto connect_timeout = std::chrono::seconds(30);
+constexpr auto session_stop_budget = std::chrono::milliseconds(1500);
+constexpr auto disconnect_budget = std::chrono::milliseconds(300);
+
+struct supervisor_state {
+  stdio_plan plan;
+  caf::actor backend_conn;
+  caf::actor router;
+  caf::actor session;
+  caf::actor state_writer;
+  bool stopping = false;
+  static inline const char* name = "supervisor";
+};
+
+using self_ptr = caf::stateful_actor<supervisor_state>*;
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out.append(out.empty() ? "" : ", ").append(s);
+  return out;
+}
+
+void start_session(self_ptr self) {
+  auto& st = self->state;
+  const auto& cfg = st.plan.cfg;
+  router_settings rs;
+  rs.presence_topic = cfg.presence.topic;
+  st.router = spawn_router(self, st.backend_conn, rs);
+
+  auto allow = topic_allowlist::make(cfg.topics, cfg.post_topics, cfg.presence.topic);
+  if (!allow) {
+    log::error("parley", "fatal: " + allow.error().message);
+    self->quit(caf::make_error(caf::sec::runtime_error, allow.error().message));
+    return;
+  }
+  auto profile = std::make_shared<session_profile>();
+  profile->handle = cfg.handle;
+  profile->allow = std::move(*allow);
+  profile->mention_filter = cfg.live_push.mention_filter;
+  profile->echo_own_posts = cfg.live_push.echo_own_posts;
+  profile->relay_topic = cfg.permissions.relay_topic;
+  profile->block_max_ms = cfg.catchup.block_max_ms;
+
+  session_settings ss;
+  ss.id = 1;
+  ss.profile = std::move(profile);
+  ss.output = st.plan.output;
+  ss.router = st.router;
+  ss.backend_conn = st.backend_conn;
+  st.state_writer = spawn_state_writer(self);
+  ss.state_writer = st.state_writer;
+  ss.server_version = st.plan.server_version;
+  ss.live_push = cfg.live_push.enabled;
+  ss.catchup_on_start = cfg.catchup.on_start;
+  ss.catchup_limit = cfg.catchup.limit;
+  ss.read_state_path = st.plan.read_state_path;
+  ss.initial_read_cursors = st.plan.read_cursors;
+  ss.presence_enabled = cfg.presence.enabled;
+  ss.presence_topic = cfg.presence.topic;
+  ss.heartbeat_ms = cfg.presence.heartbeat_ms;
+  ss.ttl_ms = cfg.presence.ttl_ms;
+  ss.approvers = cfg.permissions.approvers;
+  ss.permission_timeout_ms = cfg.permissions.timeout_ms;
+  ss.max_input_bytes = cfg.stdio.max_line_bytes;
+  ss.sender_is_identity = st.plan.plugin->capabilities().sender_is_identity;
+  st.session = spawn_mcp_session(self, std::move(ss));
+  start_stdin_reader(st.session, caf::actor_cast<caf::actor>(self),
+                     static_cast<std::size_t>(cfg.stdio.max_line_bytes));
+  log::info("parley", "bridge up — handle=" + cfg.handle + " topics=[" + join(cfg.topics) +
+                          "] live_push=" + (cfg.live_push.enabled ? "true" : "false") +
+                          " backend=" + cfg.backend);
+}
+
+void stop(self_ptr self) {
+  auto& st = self->state;
+  auto disconnect = [self] {
+    self->request(self->state.backend_conn, disconnect_budget, disconnect_cmd{})
+        .then([self](done_result&) { self->quit(caf::exit_reason::user_shutdown); },
+              [self](caf::error&) { self->quit(caf::exit_reason::user_shutdown); });
+  };
+  if (!st.session) {
+    disconnect();
+    return;
+  }
+  self->request(st.session, session_stop_budget, shutdown_request{"stopping"})
+      .then([disconnect](shutdown_done) { disconnect(); },
+            [disconnect](caf::error&) { disconnect(); });
+}
+
+caf::behavior supervisor(self_ptr self, stdio_plan plan) {
+  auto& st = self->state;
+  // A child that fails takes the process down (exit code 1); one that was
+  // merely dropped (unreachable) does not.
+  self->set_exit_handler([self](caf::exit_msg& em) {
+    if (!em.reason || em.reason == caf::exit_reason::unreachable) return;
+    log::error("parley", "a component failed: " + self->system().render(em.reason));
+    self->quit(em.reason);
+  });
+  st.plan = std::move(plan);
+  st.backend_conn = spawn_backend_connection(self, st.plan.plugin, backend_workers);
+  self->request(st.backend_conn, connect_timeout, connect_cmd{st.plan.cfg.backend_config})
+      .then(
+          [self](done_result& r) {
+            if (!r) {
+              log::error("parley", "fatal: " + r.error().message);
+              self->quit(caf::make_error(caf::sec::runtime_error, r.error().message));
+              return;
+            }
+            if (self->state.stopping) {
+              stop(self);
+              return;
+            }
+            start_session(self);
+          },
+          [self](caf::error& err) {
+            log::error("parley", "fatal: backend connect timed out: " + self->system().render(err));
+            self->quit(err);
+          });
+  return {
+      [self](shutdown_request& req) {
+        auto& state = self->state;
+        if (state.stopping) return;
+        state.stopping = true;
+        log::info("parley", "shutting down (" + req.reason + ")");
+        // Before the backend connected there is nothing to stop yet: the
+        // connect handler sees `stopping` and finishes.
+        if (state.router) stop(self);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_stdio_supervisor(caf::actor_system& sys, stdio_plan plan) {
+  return sys.spawn(supervisor, std::move(plan));
+}
+
+}  // namespace parley

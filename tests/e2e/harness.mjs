@@ -1,0 +1,98 @@
+// Starts real `parley` processes and drives them with the official MCP
+// TypeScript SDK client, as Claude Code would.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+
+export const PARLEY_BIN = process.env.PARLEY_BIN;
+if (!PARLEY_BIN) throw new Error('set PARLEY_BIN to the parley executable');
+
+/** A scratch directory holding configs, the SQLite file and read state. */
+export function scratch() {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Writes a YAML config (as text) and returns its path. */
+export function writeConfig(dir, name, yaml) {
+  const path = join(dir, name);
+  writeFileSync(path, yaml);
+  return path;
+}
+
+/**
+ * A config for one session on the shared SQLite file of `dir`. `livePush`
+ * holds extra keys of the live_push block; `extra` is appended YAML.
+ */
+export function sessionConfig(dir, handle, extra = '', { livePush = '' } = {}) {
+  return writeConfig(dir, `${handle}.yaml`, `identity:
+  handle: ${handle}
+topics: [ctx]
+live_push:
+  enabled: true
+${livePush}
+backend_config:
+  db_path: ${join(dir, 'parley.db')}
+${extra}`);
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** An MCP client connected to a parley stdio process. */
+export async function connect(configPath, { dir, env = {}, name = 'e2e' } = {}) {
+  const transport = new StdioClientTransport({
+    command: PARLEY_BIN,
+    args: ['stdio', '--config', configPath],
+    env: { ...process.env, XDG_STATE_HOME: join(dir, 'state'), ...env },
+    stderr: 'pipe',
+    cwd: dir,
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (d) => { stderr += d; });
+  const client = new Client({ name, version: '0.0.1' }, { capabilities: {} });
+  const notifications = [];
+  client.fallbackNotificationHandler = async (n) => { notifications.push(n); };
+  await client.connect(transport);
+  const session = {
+    client,
+    transport,
+    notifications,
+    stderr: () => stderr,
+    /** Calls a tool and parses its JSON text result (throws on isError). */
+    async call(name, args) {
+      const r = await client.callTool({ name, arguments: args });
+      if (r.isError) throw new Error(`${name}: ${r.content[0].text}`);
+      return JSON.parse(r.content[0].text);
+    },
+    /** Calls a tool and returns the raw result. */
+    raw: (name, args) => client.callTool({ name, arguments: args }),
+    /** Waits until `count` notifications of `method` match `pred`. */
+    async waitFor(method, count = 1, pred = () => true, ms = 5000) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const got = notifications.filter((n) => n.method === method && pred(n));
+        if (got.length >= count) return got;
+        if (Date.now() > deadline) return got;
+        await sleep(10);
+      }
+    },
+    channel: () => notifications.filter((n) => n.method === 'notifications/claude/channel'),
+    close: () => client.close(),
+  };
+  return session;
+}
+
+/** Runs `parley <args>` to completion; resolves {code, stdout, stderr}. */
+export function run(args, { input, env = {}, cwd } = {}) {
+  return new Promise((resolve) => {
+    const p = spawn(PARLEY_BIN, args, { env: { ...process.env, ...env }, cwd });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (d) => { stdout += d; });
+    p.stderr.on('data', (d) => { stderr += d; });
+    p.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    if (input !== undefined) p.stdin.end(input); else p.stdin.end();
+  });
+}
