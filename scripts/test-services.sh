@@ -1,35 +1,127 @@
 #!/usr/bin/env bash
 # Starts and stops the servers the tests need, on random 127.0.0.1 ports,
 # never assuming a default port is free.
-#   scripts/test-services.sh start DIR   writes DIR/env (source it)
-#   scripts/test-services.sh stop DIR    stops exactly the pids recorded in DIR
-# The SQLite backend needs no server; servers are added here as their
-# backends land (Redis, NATS, Postgres, Prosody).
+#
+#   scripts/test-services.sh start DIR          start every server, write DIR/env (source it)
+#   scripts/test-services.sh stop DIR           stop exactly the servers recorded in DIR
+#   scripts/test-services.sh kill DIR NAME      SIGKILL one server (redis | nats | postgres)
+#   scripts/test-services.sh restart DIR NAME   start it again on the same port and data
+#
+# Fault tests use the last two through $PARLEY_TEST_SERVICES, which the env
+# file sets to "<this script> <DIR>". Servers: redis-server (append-only
+# file, fsync every write), nats-server with JetStream on a file store, and a
+# throwaway PostgreSQL 15 cluster (fsync on).
 set -euo pipefail
-cmd=${1:?start|stop}
+cmd=${1:?start|stop|kill|restart}
 DIR=$(realpath -m "${2:?dir}")
+self=$(realpath "$0")
 
-start() {
-  mkdir -p "$DIR"
-  : >"$DIR/env"
-  echo "# servers for the tests (none needed yet)" >>"$DIR/env"
+freeport() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()'; }
+wait_tcp() { # port timeout_s
+  local end=$((SECONDS + $2))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
+    [ $SECONDS -ge "$end" ] && { echo "timeout waiting for port $1" >&2; return 1; }
+    sleep 0.05
+  done
+}
+alive() { # a pid that exists and is not a zombie (orphans are reaped late here)
+  local st; st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1; [[ $st != Z* ]]
+}
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+AS=(); [ "$(id -u)" = 0 ] && AS=(runuser -u postgres --)   # initdb and postgres refuse root
+
+port_of() { cat "$DIR/$1.port"; }
+
+start_redis() {
+  mkdir -p "$DIR/redis"
+  redis-server --bind 127.0.0.1 --port "$(port_of redis)" --save '' --appendonly yes \
+    --appendfsync always --dir "$DIR/redis" --logfile "$DIR/redis/redis.log" --daemonize no &
+  echo $! >"$DIR/redis.pid"
+  local end=$((SECONDS + 10))
+  until redis-cli -h 127.0.0.1 -p "$(port_of redis)" ping >/dev/null 2>&1; do
+    [ $SECONDS -ge $end ] && { echo "redis did not start" >&2; return 1; }
+    sleep 0.05
+  done
 }
 
-alive() { # a pid that exists and is not a zombie
-  local st; st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1; [[ $st != Z* ]]
+start_nats() {
+  mkdir -p "$DIR/nats"
+  nats-server -js -a 127.0.0.1 -p "$(port_of nats)" -sd "$DIR/nats" >>"$DIR/nats/nats.log" 2>&1 &
+  echo $! >"$DIR/nats.pid"
+  wait_tcp "$(port_of nats)" 10
+}
+
+start_postgres() {
+  if [ ! -d "$DIR/pg/data" ]; then
+    mkdir -p "$DIR/pg"
+    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$DIR/pg"
+    "${AS[@]}" "$PGBIN/initdb" -D "$DIR/pg/data" -U postgres -A trust -E UTF8 --no-sync >"$DIR/pg/initdb.log" 2>&1
+  fi
+  "${AS[@]}" "$PGBIN/pg_ctl" -D "$DIR/pg/data" -l "$DIR/pg/pg.log" -w -t 30 start -o \
+    "-p $(port_of postgres) -k $DIR/pg -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
+  head -1 "$DIR/pg/data/postmaster.pid" >"$DIR/postgres.pid"
+}
+
+start() {
+  rm -rf "$DIR"
+  mkdir -p "$DIR"
+  chmod 755 "$DIR"
+  for s in redis nats postgres; do freeport >"$DIR/$s.port"; done
+  start_redis
+  start_nats
+  start_postgres
+  "${AS[@]}" "$PGBIN/psql" -h 127.0.0.1 -p "$(port_of postgres)" -U postgres -qAtc "CREATE DATABASE parley" >/dev/null
+  cat >"$DIR/env" <<ENV
+export PARLEY_TEST_SERVICES="$self $DIR"
+export PARLEY_REDIS_URL=redis://127.0.0.1:$(port_of redis)
+export PARLEY_NATS_SERVERS=nats://127.0.0.1:$(port_of nats)
+export PARLEY_PG_URL=postgres://postgres@127.0.0.1:$(port_of postgres)/parley
+ENV
+  cat "$DIR/env"
+}
+
+kill_one() {
+  local name=${1:?redis|nats|postgres} pid
+  if [ "$name" = postgres ]; then
+    # An immediate stop aborts every backend without a checkpoint, as a
+    # crash would; the next start runs crash recovery.
+    "${AS[@]}" "$PGBIN/pg_ctl" -D "$DIR/pg/data" -m immediate -w stop >/dev/null
+    return
+  fi
+  pid=$(cat "$DIR/$name.pid")
+  kill -9 "$pid" 2>/dev/null || true
+  for _ in $(seq 200); do alive "$pid" || break; sleep 0.02; done
+}
+
+restart_one() {
+  case "${1:?redis|nats|postgres}" in
+    redis) start_redis ;;
+    nats) start_nats ;;
+    postgres) start_postgres ;;
+    *) echo "unknown service $1" >&2; return 2 ;;
+  esac
 }
 
 stop() {
   [ -d "$DIR" ] || return 0
-  local pidfile pid
-  for pidfile in "$DIR"/*.pid; do
-    [ -f "$pidfile" ] || continue
-    pid=$(cat "$pidfile")
+  if [ -f "$DIR/pg/data/postmaster.pid" ]; then
+    "${AS[@]}" "$PGBIN/pg_ctl" -D "$DIR/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  local s pid
+  for s in redis nats postgres; do
+    [ -f "$DIR/$s.pid" ] || continue
+    pid=$(cat "$DIR/$s.pid")
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 100); do alive "$pid" || break; sleep 0.05; done
     alive "$pid" && kill -9 "$pid" 2>/dev/null || true
-    rm -f "$pidfile"
+    rm -f "$DIR/$s.pid"
   done
 }
 
-"$cmd"
+case "$cmd" in
+  start) start ;;
+  stop) stop ;;
+  kill) kill_one "${3:-}" ;;
+  restart) restart_one "${3:-}" ;;
+  *) echo "usage: $0 start|stop|kill|restart DIR [NAME]" >&2; exit 2 ;;
+esac
