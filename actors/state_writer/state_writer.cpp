@@ -11,12 +11,15 @@ namespace parley {
 
 namespace {
 
-caf::behavior state_writer(caf::event_based_actor*) {
+// The unused argument is deliberate: CAF 0.17 dereferences a null argument
+// tuple when spawning a function-based actor that takes none (UBSan reports
+// it), so every actor function here takes at least one argument.
+caf::behavior state_writer(caf::event_based_actor*, std::string log_component) {
   return {
-      [](save_read_state& s) -> shutdown_done {
+      [log_component](save_read_state& s) -> shutdown_done {
         read_state_store store(s.path);
         if (auto r = store.save(s.cursors); !r)
-          log::warn("state", "cannot save read state to " + s.path + ": " + r.error().message);
+          log::warn(log_component, "cannot save read state to " + s.path + ": " + r.error().message);
         return {};
       },
   };
@@ -25,7 +28,7 @@ caf::behavior state_writer(caf::event_based_actor*) {
 }  // namespace
 
 caf::actor spawn_state_writer(caf::local_actor* parent) {
-  return parent->spawn<caf::detached + caf::linked>(state_writer);
+  return parent->spawn<caf::detached + caf::linked>(state_writer, std::string("state"));
 }
 
 }  // namespace parley

@@ -2,8 +2,6 @@
 // original's cursor rules, retention, file modes, configuration errors, and
 // live delivery across processes.
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -15,6 +13,7 @@
 #include "seam/registry.hpp"
 #include "sqlite_backend.hpp"
 #include "support/temp_dir.hpp"
+#include "writer_process.hpp"
 
 using namespace std::chrono_literals;
 using parley::config::value;
@@ -184,27 +183,12 @@ TEST_CASE("sqlite: a post from another process arrives live without waiting for 
   auto sub = b->subscribe("ctx", sink);
   REQUIRE(sub.has_value());
 
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    int rc = 0;
-    {
-      sqlite_backend writer;
-      sqlite_config wcfg;
-      wcfg.db_path = path;
-      if (!writer.connect(wcfg) || !writer.post({"ctx", "other-process", "hi", std::nullopt})) rc = 1;
-      writer.disconnect();
-    }
-    ::_exit(rc);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
+  const int pid = parley::sqlite::testing::spawn_writer(path, "ctx", "other-process", 1);
+  REQUIRE(parley::sqlite::testing::wait_writer(pid));
   auto got = sink.wait_for(1, 10s);
   REQUIRE(got.size() == 1);
   CHECK(got[0].sender_handle == "other-process");
-  CHECK(got[0].content == "hi");
+  CHECK(got[0].content == "other-process-0");
 }
 
 TEST_CASE("sqlite: cancelling a subscription stops its delivery only") {

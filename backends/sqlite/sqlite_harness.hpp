@@ -13,8 +13,8 @@ class sqlite_harness final : public conformance::harness {
  public:
   [[nodiscard]] std::unique_ptr<backend> connect_backend() override;
   [[nodiscard]] std::string fresh_topic() override { return "t-" + std::to_string(++topics_); }
-  /// Forked processes, each with its own connection, as the original's suite
-  /// does with separate Node processes.
+  /// Separate processes, each with its own connection, as the original's
+  /// suite does with separate Node processes.
   [[nodiscard]] bool concurrent_post(const std::string& topic, int writers, int per_writer) override;
 
   [[nodiscard]] std::string db_path() const { return dir_.file("parley.db"); }

@@ -7,10 +7,10 @@
 
 namespace parley::json {
 
-/// Appends `s` to `out` as a JSON string literal (quotes included). Escapes
-/// what JSON requires, plus U+2028/U+2029 as JavaScript's JSON.stringify does
-/// not — they are valid JSON, so we keep them verbatim like it. Input must be
-/// valid UTF-8 (callers validate at the boundary).
+/// Appends `s` to `out` as a JSON string literal (quotes included), escaping
+/// what JSON requires (quotes, backslash, control characters) and nothing
+/// else, like JSON.stringify. Bytes that are not UTF-8 become U+FFFD, so the
+/// output is always valid JSON whatever a backend returned.
 void append_quoted(std::string& out, std::string_view s);
 
 /// A compact or pretty JSON builder. Pretty output matches

@@ -29,3 +29,9 @@ TEST_CASE("json writer: strings are escaped as JSON requires") {
   parley::json::append_quoted(out, std::string_view("nul\0x", 5));
   CHECK(out == "\"nul\\u0000x\"");
 }
+
+TEST_CASE("json writer: bytes that are not UTF-8 become U+FFFD, never invalid JSON") {
+  std::string out;
+  parley::json::append_quoted(out, "ok \xc3\x28 and \xff end ✓");
+  CHECK(out == "\"ok \xEF\xBF\xBD( and \xEF\xBF\xBD end ✓\"");
+}

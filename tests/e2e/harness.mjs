@@ -41,6 +41,20 @@ ${extra}`);
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Collects a parley process's stderr, and echoes sanitizer reports and fatal
+ * lines to the test output at once so a failing run says why.
+ */
+export function watchStderr(stream) {
+  const state = { text: '' };
+  stream?.on('data', (d) => {
+    state.text += d;
+    for (const line of String(d).split('\n'))
+      if (/runtime error|Sanitizer|fatal|ERROR/.test(line)) console.error(`[parley stderr] ${line}`);
+  });
+  return () => state.text;
+}
+
 /** An MCP client connected to a parley stdio process. */
 export async function connect(configPath, { dir, env = {}, name = 'e2e' } = {}) {
   const transport = new StdioClientTransport({
@@ -50,8 +64,7 @@ export async function connect(configPath, { dir, env = {}, name = 'e2e' } = {}) 
     stderr: 'pipe',
     cwd: dir,
   });
-  let stderr = '';
-  transport.stderr?.on('data', (d) => { stderr += d; });
+  const stderr = watchStderr(transport.stderr);
   const client = new Client({ name, version: '0.0.1' }, { capabilities: {} });
   const notifications = [];
   client.fallbackNotificationHandler = async (n) => { notifications.push(n); };
@@ -60,7 +73,7 @@ export async function connect(configPath, { dir, env = {}, name = 'e2e' } = {}) 
     client,
     transport,
     notifications,
-    stderr: () => stderr,
+    stderr,
     /** Calls a tool and parses its JSON text result (throws on isError). */
     async call(name, args) {
       const r = await client.callTool({ name, arguments: args });

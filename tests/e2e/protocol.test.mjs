@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { scratch, sessionConfig, connect, writeConfig, run, sleep, PARLEY_BIN } from './harness.mjs';
+import { scratch, sessionConfig, connect, writeConfig, run, sleep, watchStderr, PARLEY_BIN } from './harness.mjs';
 
 /** A parley process with line-level access to its stdout. */
 function raw(configPath, dir) {
@@ -13,16 +13,15 @@ function raw(configPath, dir) {
   });
   const lines = [];
   let buf = '';
-  let stderr = '';
+  const stderr = watchStderr(p.stderr);
   p.stdout.on('data', (d) => {
     buf += d;
     let i;
     while ((i = buf.indexOf('\n')) >= 0) { lines.push(buf.slice(0, i)); buf = buf.slice(i + 1); }
   });
-  p.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((resolve) => p.on('exit', (code, signal) => resolve({ code, signal })));
   return {
-    p, lines, exited, stderr: () => stderr,
+    p, lines, exited, stderr,
     send: (text) => p.stdin.write(text),
     async next(pred = () => true, ms = 5000) {
       const deadline = Date.now() + ms;
