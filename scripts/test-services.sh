@@ -6,14 +6,19 @@
 #   scripts/test-services.sh stop DIR           stop exactly the servers recorded in DIR
 #   scripts/test-services.sh kill DIR NAME      SIGKILL one server (redis | nats | postgres)
 #   scripts/test-services.sh restart DIR NAME   start it again on the same port and data
+#   (the directory may also come first: DIR kill NAME)
 #
 # Fault tests use the last two through $PARLEY_TEST_SERVICES, which the env
 # file sets to "<this script> <DIR>". Servers: redis-server (append-only
 # file, fsync every write), nats-server with JetStream on a file store, and a
 # throwaway PostgreSQL 15 cluster (fsync on).
 set -euo pipefail
-cmd=${1:?start|stop|kill|restart}
-DIR=$(realpath -m "${2:?dir}")
+# $PARLEY_TEST_SERVICES is "<this script> <DIR>", so tests append the action:
+# accept "DIR ACTION NAME" as well as "ACTION DIR NAME".
+case "${1:-}" in
+  start|stop|kill|restart) cmd=$1; DIR=$(realpath -m "${2:?dir}") ;;
+  *) DIR=$(realpath -m "${1:?dir}"); cmd=${2:?start|stop|kill|restart} ;;
+esac
 self=$(realpath "$0")
 
 freeport() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()'; }

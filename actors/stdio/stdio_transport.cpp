@@ -1,6 +1,8 @@
 #include "stdio/stdio_transport.hpp"
 
 #include <caf/all.hpp>
+#include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -30,17 +32,39 @@ struct stdout_writer::impl {
 
   explicit impl(std::size_t max) : max_queued_bytes(max) {}
 
+  // stdout is non-blocking (see the constructor): wait for room when full.
   static bool write_all(const char* p, std::size_t n) {
     while (n > 0) {
       const ssize_t w = ::write(STDOUT_FILENO, p, n);
       if (w < 0) {
         if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+          pollfd pfd{STDOUT_FILENO, POLLOUT, 0};
+          ::poll(&pfd, 1, 1000);
+          continue;
+        }
         return false;
       }
       p += w;
       n -= static_cast<std::size_t>(w);
     }
     return true;
+  }
+
+  /// Writes what it can right now without blocking; returns the bytes
+  /// written, or -1 when the pipe is broken.
+  static ssize_t write_now(const char* p, std::size_t n) {
+    std::size_t done = 0;
+    while (done < n) {
+      const ssize_t w = ::write(STDOUT_FILENO, p + done, n - done);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+        return -1;
+      }
+      done += static_cast<std::size_t>(w);
+    }
+    return static_cast<ssize_t>(done);
   }
 
   void run() {
@@ -75,6 +99,11 @@ struct stdout_writer::impl {
 
 stdout_writer::stdout_writer(std::size_t max_queued_bytes)
     : impl_(std::make_unique<impl>(max_queued_bytes)) {
+  // Non-blocking, so the common case (the client is reading) is one write(2)
+  // from the caller with no thread hand-off; a full pipe falls back to the
+  // writer thread and never blocks an actor.
+  const int flags = ::fcntl(STDOUT_FILENO, F_GETFL);
+  if (flags >= 0) ::fcntl(STDOUT_FILENO, F_SETFL, flags | O_NONBLOCK);
   impl_->thread = std::thread([this] { impl_->run(); });
 }
 
@@ -86,6 +115,24 @@ void stdout_writer::send(std::shared_ptr<const std::string> json, bool droppable
   if (droppable && impl_->queued_bytes + json->size() > impl_->max_queued_bytes) {
     if (impl_->dropped++ == 0)
       log::warn("stdio", "the client is not reading; dropping channel notifications (the backend keeps them)");
+    return;
+  }
+  if (impl_->queue.empty() && !impl_->writing) {
+    // The fast path: nothing ahead of us, write it out now.
+    std::string line;
+    line.reserve(json->size() + 1);
+    line.append(*json).push_back('\n');
+    const ssize_t done = impl::write_now(line.data(), line.size());
+    if (done < 0) {
+      impl_->broken = true;
+      return;
+    }
+    if (static_cast<std::size_t>(done) == line.size()) return;
+    // The rest goes through the thread, ahead of anything queued later.
+    auto rest = std::make_shared<const std::string>(line.substr(static_cast<std::size_t>(done), line.size() - static_cast<std::size_t>(done) - 1));
+    impl_->queued_bytes += rest->size();
+    impl_->queue.push_back(std::move(rest));
+    impl_->cv.notify_one();
     return;
   }
   impl_->queued_bytes += json->size();

@@ -119,12 +119,16 @@ struct guarded_connection {
   statement scan;
   statement row;
   statement data_version;
+  statement begin_immediate;
+  statement commit;
 
   [[nodiscard]] result<void> prepare() {
     for (auto [st, sql] : {std::pair{&insert, insert_sql}, {&newest, select_newest_sql},
                            {&since, select_since_sql}, {&sequence, sequence_sql},
                            {&topic_tail, topic_tail_sql}, {&scan, scan_sql}, {&row, row_sql},
-                           {&data_version, std::string_view("PRAGMA data_version")}}) {
+                           {&data_version, std::string_view("PRAGMA data_version")},
+                           {&begin_immediate, std::string_view("BEGIN IMMEDIATE")},
+                           {&commit, std::string_view("COMMIT")}}) {
       *st = statement(db.get(), sql);
       if (!st->valid())
         return fail(errc::io_error, "cannot prepare '" + std::string(sql) + "': " + db.last_error());
@@ -159,6 +163,8 @@ struct live_hub {
   std::int64_t failures = 0;
   std::int64_t last_error_log_ms = 0;
   bool closed = false;
+  /// Subscriptions alive, readable without the lock.
+  std::atomic<int> live_count{0};
 };
 
 namespace {
@@ -177,6 +183,7 @@ class sqlite_subscription final : public subscription {
     for (auto it = first; it != last; ++it) {
       if (it->second == entry_) {
         hub->by_topic.erase(it);
+        hub->live_count.fetch_sub(1);
         break;
       }
     }
@@ -297,6 +304,7 @@ void sqlite_backend::disconnect() {
   if (hub_) {
     std::lock_guard lock(hub_->mu);
     hub_->by_topic.clear();
+    hub_->live_count = 0;
     hub_->closed = true;
   }
   // Wait for an in-flight batch leader before closing its connection.
@@ -331,6 +339,7 @@ result<std::unique_ptr<subscription>> sqlite_backend::subscribe(const std::strin
     entry->last_delivered = st.column_int(0);
     st.reset();
     hub_->by_topic.emplace(topic, entry);
+    hub_->live_count.fetch_add(1);
   }
   return std::unique_ptr<subscription>(std::make_unique<sqlite_subscription>(hub_, entry));
 }
@@ -380,11 +389,18 @@ result<std::string> sqlite_backend::insert_one(const pending_post& p) {
 
 void sqlite_backend::commit_batch(std::vector<pending_post*>& batch) {
   std::lock_guard lock(writer_->mu);
+  // Prepared once: parsing BEGIN and COMMIT for every post would cost more
+  // than the insert itself.
+  auto step_once = [](statement& st) {
+    const int rc = st.step();
+    st.reset();
+    return rc == SQLITE_DONE;
+  };
   auto run_in_transaction = [&](auto first, auto last) -> bool {
-    if (auto r = writer_->db.exec("BEGIN IMMEDIATE"); !r) {
+    if (!step_once(writer_->begin_immediate)) {
+      const std::string why = writer_->db.last_error();
       for (auto it = first; it != last; ++it)
-        (*it)->outcome = fail(errc::backend_unavailable,
-                              "sqlite: cannot start a write transaction: " + r.error().message);
+        (*it)->outcome = fail(errc::backend_unavailable, "sqlite: cannot start a write transaction: " + why);
       return false;
     }
     for (auto it = first; it != last; ++it) {
@@ -397,10 +413,11 @@ void sqlite_backend::commit_batch(std::vector<pending_post*>& batch) {
       }
       (*it)->outcome = std::move(id);
     }
-    if (auto r = writer_->db.exec("COMMIT"); !r) {
+    if (!step_once(writer_->commit)) {
+      const std::string why = writer_->db.last_error();
       (void)writer_->db.exec("ROLLBACK");
       for (auto it = first; it != last; ++it)
-        (*it)->outcome = fail(errc::backend_unavailable, "sqlite: commit failed: " + r.error().message);
+        (*it)->outcome = fail(errc::backend_unavailable, "sqlite: commit failed: " + why);
       return false;
     }
     return true;
@@ -415,7 +432,9 @@ void sqlite_backend::commit_batch(std::vector<pending_post*>& batch) {
       committed = run_in_transaction(it, it + 1) || committed;
     }
   }
-  if (committed) {
+  // Wake this process's subscribers at once; with none, waking the watcher
+  // thread would only cost a context switch (other processes see the file).
+  if (committed && hub_ && hub_->live_count.load(std::memory_order_relaxed) > 0) {
     local_commit_.store(true);
     if (watcher_) watcher_->notify();
   }
