@@ -127,9 +127,35 @@ void on_live_message(natsConnection*, natsSubscription*, natsMsg* m, void* closu
 
 void on_subscription_complete(void* closure) { delete static_cast<delivery_ctx*>(closure); }
 
-void disconnected_cb(natsConnection*, void* closure) { static_cast<nats_backend*>(closure)->on_disconnected(); }
-void reconnected_cb(natsConnection*, void* closure) { static_cast<nats_backend*>(closure)->on_reconnected(); }
-void closed_cb(natsConnection*, void* closure) { static_cast<nats_backend*>(closure)->on_closed(); }
+}  // namespace
+
+/// The closure of the connection callbacks. cnats calls them on its own
+/// thread, possibly after the backend is gone (a "closed" event is queued by
+/// natsConnection_Destroy itself), so they reach the backend only through
+/// this, which the final "closed" callback frees.
+struct connection_events {
+  std::mutex mu;
+  nats_backend* owner = nullptr;
+};
+
+namespace {
+
+template <void (nats_backend::*Handler)()>
+void forward_event(natsConnection*, void* closure) {
+  auto* ev = static_cast<connection_events*>(closure);
+  std::lock_guard lock(ev->mu);
+  if (ev->owner) (ev->owner->*Handler)();
+}
+
+void closed_cb(natsConnection*, void* closure) {
+  auto* ev = static_cast<connection_events*>(closure);
+  {
+    std::lock_guard lock(ev->mu);
+    if (ev->owner) ev->owner->on_closed();
+  }
+  // The last callback cnats makes for a connection.
+  delete ev;
+}
 
 class nats_subscription final : public subscription {
  public:
@@ -217,12 +243,17 @@ result<void> nats_backend::connect(const nats_config& cfg) {
   natsOptions_SetSendAsap(opts_, true);
   // Many topics, one delivery pool instead of a thread per subscription.
   natsOptions_UseGlobalMessageDelivery(opts_, true);
-  natsOptions_SetDisconnectedCB(opts_, disconnected_cb, this);
-  natsOptions_SetReconnectedCB(opts_, reconnected_cb, this);
-  natsOptions_SetClosedCB(opts_, closed_cb, this);
+  events_ = new connection_events;
+  events_->owner = this;
+  natsOptions_SetDisconnectedCB(opts_, forward_event<&nats_backend::on_disconnected>, events_);
+  natsOptions_SetReconnectedCB(opts_, forward_event<&nats_backend::on_reconnected>, events_);
+  natsOptions_SetClosedCB(opts_, closed_cb, events_);
 
   natsStatus s = natsConnection_Connect(&nc_, opts_);
   if (s != NATS_OK) {
+    // No connection, so no callback will ever free it.
+    delete events_;
+    events_ = nullptr;
     std::string why = status_text(s);
     natsOptions_Destroy(opts_);
     opts_ = nullptr;
@@ -235,6 +266,11 @@ result<void> nats_backend::connect(const nats_config& cfg) {
   s = natsConnection_JetStream(&js_, nc_, &jso);
   if (s != NATS_OK) {
     std::string why = status_text(s);
+    {
+      std::lock_guard lock(events_->mu);
+      events_->owner = nullptr;
+    }
+    events_ = nullptr;  // freed by the closed callback
     natsConnection_Destroy(nc_);
     natsOptions_Destroy(opts_);
     nc_ = nullptr;
@@ -283,6 +319,11 @@ void nats_backend::disconnect() {
   }
   jsCtx_Destroy(js_);
   js_ = nullptr;
+  {
+    std::lock_guard lock(events_->mu);
+    events_->owner = nullptr;
+  }
+  events_ = nullptr;  // freed by the closed callback
   natsConnection_Close(nc_);
   natsConnection_Destroy(nc_);
   nc_ = nullptr;

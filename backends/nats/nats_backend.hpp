@@ -20,6 +20,7 @@ namespace parley::nats {
 
 struct live_sub;
 struct stream_reader;
+struct connection_events;
 
 /// The NATS JetStream backend, in the original parley-nats mapping: one
 /// stream `<stream_prefix><topic>` per topic capturing the single subject
@@ -68,6 +69,7 @@ class nats_backend final : public backend {
   __natsOptions* opts_ = nullptr;
   __natsConnection* nc_ = nullptr;
   __jsCtx* js_ = nullptr;
+  connection_events* events_ = nullptr;
   std::atomic<bool> open_{false};
 
   std::mutex streams_mu_;
