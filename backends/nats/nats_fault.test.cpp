@@ -26,7 +26,7 @@ void services(const std::string& action) {
 
 }  // namespace
 
-TEST_CASE("nats fault: SIGKILL and restart of nats-server loses and repeats nothing") {
+TEST_CASE("nats fault: SIGKILL and restart of nats-server loses and repeats nothing", "[fault]") {
   auto cfg = nats::testing::isolated_config();
   nats::nats_backend b;
   std::mutex health_mu;
