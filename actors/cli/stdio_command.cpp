@@ -1,4 +1,5 @@
 #include <caf/all.hpp>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -15,6 +16,9 @@
 namespace parley::cli {
 
 int run_stdio(const command_line& cl) {
+  // One process per Claude Code session: a dozen threads, each of which would
+  // otherwise get its own malloc arena (64 MiB reserved, and some resident).
+  mallopt(M_ARENA_MAX, 2);
   block_shutdown_signals();
   auto setup = load(cl.config_path);
   if (!setup) return 1;
@@ -33,15 +37,14 @@ int run_stdio(const command_line& cl) {
   int exit_code = 0;
   {
     caf::actor_system_config sys_cfg;
-    // One shared job queue whose idle workers block on a condition variable:
-    // a tool call crosses several actors and a backend thread, and with
-    // work stealing each idle worker backs off into timed sleeps before it
-    // notices new work (measured: 3,000 vs 4,400 sequential posts/s).
-    // PARLEY_SCHEDULER=stealing restores CAF's default.
-    if (const char* spin = std::getenv("PARLEY_SPIN")) sys_cfg.set("work-stealing.aggressive-poll-attempts", static_cast<std::size_t>(std::atoi(spin)));
-    if (const char* threads = std::getenv("PARLEY_THREADS")) sys_cfg.set("scheduler.max-threads", static_cast<std::size_t>(std::atoi(threads)));
-    const char* policy = std::getenv("PARLEY_SCHEDULER");
-    if (!policy || std::string_view(policy) != "stealing") sys_cfg.set("scheduler.policy", caf::atom("sharing"));
+    // One session: one scheduler thread and CAF's "sharing" policy, whose
+    // idle worker blocks on a condition variable. A tool call crosses the
+    // session, the router and a backend thread; with work stealing, or with
+    // a second worker to wake for every hop, sequential calls were measured
+    // 40-50 % slower (bench/stdio_bench post-rate). Blocking work never runs
+    // here: it is on the backend's own threads.
+    sys_cfg.set("scheduler.policy", caf::atom("sharing"));
+    sys_cfg.set("scheduler.max-threads", std::size_t{1});
     caf::actor_system sys{sys_cfg};
     auto supervisor = spawn_stdio_supervisor(sys, std::move(plan));
     std::thread([supervisor] {
