@@ -199,7 +199,11 @@ class sqlite_subscription final : public subscription {
 
 struct sqlite_backend::pending_post {
   const post_request* req = nullptr;
+  /// Written by the batch leader without the queue lock...
   std::optional<result<std::string>> outcome;
+  /// ...and published by this flag, set under the lock once the leader is
+  /// done with the entry: only then may the waiting poster read and return.
+  bool done = false;
 };
 
 sqlite_backend::sqlite_backend() = default;
@@ -350,7 +354,7 @@ result<std::string> sqlite_backend::post(const post_request& req) {
   me.req = &req;
   std::unique_lock lock(queue_mu_);
   queue_.push_back(&me);
-  while (!me.outcome) {
+  while (!me.done) {
     if (leader_active_) {
       queue_cv_.wait(lock);
       continue;
@@ -362,6 +366,7 @@ result<std::string> sqlite_backend::post(const post_request& req) {
     lock.unlock();
     commit_batch(batch);
     lock.lock();
+    for (auto* p : batch) p->done = true;
     leader_active_ = false;
     queue_cv_.notify_all();
   }

@@ -1,0 +1,5 @@
+#include <catch2/catch.hpp>
+
+#include "postgres_harness.hpp"
+
+PARLEY_CONFORMANCE_SUITE("postgres", parley::postgres::testing::postgres_harness)
