@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
     for (const auto& name : backend_registry::instance().names()) std::printf("%s\n", name.c_str());
     return 0;
   }
+  if (cl.command == "serve") return cli::run_serve(cl);
+  if (cl.command == "hash-token") return cli::run_hash_token(cl);
   if (cl.command == "post") return cli::run_post(cl);
   if (cl.command == "tail") return cli::run_tail(cl);
   if (cl.command == "doctor") return cli::run_doctor(cl);

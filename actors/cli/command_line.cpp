@@ -8,7 +8,7 @@ namespace parley::cli {
 namespace {
 
 bool is_command(std::string_view s) {
-  for (auto c : {"stdio", "post", "tail", "doctor", "backends", "version", "help"})
+  for (auto c : {"stdio", "serve", "hash-token", "post", "tail", "doctor", "backends", "version", "help"})
     if (s == c) return true;
   return false;
 }
@@ -86,6 +86,8 @@ std::string usage() {
 
 commands:
   stdio     (default) serve one MCP session on stdin/stdout: the Claude Code channel
+  serve     the gateway: many MCP sessions over Streamable HTTP at /mcp (needs gateway: in the config)
+  hash-token TOKEN   print the SHA-256 to put in gateway.tokens for a bearer token
   post      post a message: parley post --topic T [--as HANDLE] [--reply-to ID] [TEXT...]
             (without TEXT the message is read from stdin)
   tail      print a topic's recent messages, then follow it live:

@@ -9,6 +9,10 @@ namespace parley::cli {
 
 /// `parley stdio`: one MCP session on stdin/stdout.
 [[nodiscard]] int run_stdio(const command_line& cl);
+/// `parley serve`: the gateway (Streamable HTTP).
+[[nodiscard]] int run_serve(const command_line& cl);
+/// `parley hash-token TOKEN`
+[[nodiscard]] int run_hash_token(const command_line& cl);
 /// `parley post`
 [[nodiscard]] int run_post(const command_line& cl);
 /// `parley tail`

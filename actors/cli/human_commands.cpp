@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/setup.hpp"
+#include "gateway/gateway_config.hpp"
 #include "model/allowlist.hpp"
 
 namespace parley::cli {
@@ -113,6 +114,15 @@ int run_tail(const command_line& cl) {
     sub.reset();
   }
   b.disconnect();
+  return 0;
+}
+
+int run_hash_token(const command_line& cl) {
+  if (cl.args.size() != 1 || cl.args[0].size() < 16) {
+    std::fprintf(stderr, "usage: parley hash-token TOKEN   (a random token of at least 16 characters)\n");
+    return 2;
+  }
+  std::printf("%s\n", token_digest(cl.args[0]).c_str());
   return 0;
 }
 

@@ -19,7 +19,7 @@ void process(session_ptr self, const delivery& d) {
   auto& st = self->state;
   const bool fresh = st.seen[d.msg.topic].first_seen(d.msg.backend_msg_id);
   note_read(self, d.msg);
-  if (fresh && d.push) push_event(self, d.notification);
+  if (fresh && d.push) push_event(self, d.notification, droppable_event{d.msg.topic, d.msg.cursor.text});
 }
 
 void finish_catchup(session_ptr self, const std::string& topic) {
@@ -61,9 +61,10 @@ void announce_backlog(session_ptr self, const std::string& topic, const std::str
   const std::string text = n + " more message" + (count == 1 ? "" : "s") + " on \"" + topic +
                            "\" arrived while this session was away and were not shown. Read them with "
                            "parley_fetch_recent (topic \"" + topic + "\", since \"" + from + "\").";
-  push_event(self, std::make_shared<const std::string>(mcp::channel_notice(
-                       text, {{"topic", topic}, {"kind", "backlog"}, {"since", from},
-                              {"missed", std::to_string(count)}})));
+  push_event(self,
+             std::make_shared<const std::string>(mcp::channel_notice(
+                 text, {{"topic", topic}, {"kind", "backlog"}, {"since", from}, {"missed", std::to_string(count)}})),
+             std::nullopt);
 }
 
 void count_rest(session_ptr self, const std::string& topic, std::string from, std::string after,
@@ -131,7 +132,8 @@ void catch_up_topic(session_ptr self, const std::string& topic) {
       if (!state.seen[topic].first_seen(m.backend_msg_id)) continue;
       note_read(self, m);
       if (!is_own(self, m) && !filtered_by_mention(self, m))
-        push_event(self, std::make_shared<const std::string>(mcp::channel_notification(m)));
+        push_event(self, std::make_shared<const std::string>(mcp::channel_notification(m)),
+                   droppable_event{m.topic, m.cursor.text});
     }
     if (static_cast<std::int64_t>(r->messages.size()) >= limit) {
       count_rest(self, topic, r->next_cursor.text, r->next_cursor.text, 0, 0);

@@ -80,8 +80,8 @@ void dispatch_request(session_ptr self, const mcp::rpc_message& m) {
   auto& st = self->state;
   if (m.method == "initialize") {
     if (st.initialize_seen) {
-      send_json(self, mcp::error_response(m.id_json, mcp::rpc_code::invalid_request,
-                                          "Invalid Request: initialize was already called"));
+      send_response(self, m.id_json, mcp::error_response(m.id_json, mcp::rpc_code::invalid_request,
+                                                         "Invalid Request: initialize was already called"));
       return;
     }
     st.initialize_seen = true;
@@ -102,8 +102,8 @@ void dispatch_request(session_ptr self, const mcp::rpc_message& m) {
   } else if (m.method == "tools/call") {
     handle_tools_call(self, m.id_json, m.params_json);
   } else {
-    send_json(self, mcp::error_response(m.id_json, mcp::rpc_code::method_not_found,
-                                        "Method not found: " + m.method));
+    send_response(self, m.id_json, mcp::error_response(m.id_json, mcp::rpc_code::method_not_found,
+                                                       "Method not found: " + m.method));
   }
 }
 
@@ -113,7 +113,7 @@ void dispatch_notification(session_ptr self, const mcp::rpc_message& m) {
     st.initialized = true;
     auto queued = std::move(st.before_initialized);
     st.before_initialized.clear();
-    for (auto& ev : queued) st.cfg.output->send(std::move(ev), true);
+    for (auto& [json, event] : queued) st.cfg.output->notification(std::move(json), event ? &*event : nullptr);
   } else if (m.method == "notifications/cancelled") {
     if (auto id = mcp::decode_cancelled(m.params_json)) {
       if (st.cancelled.size() >= max_cancelled_kept) st.cancelled.erase(st.cancelled.begin());
@@ -128,11 +128,12 @@ void dispatch_notification(session_ptr self, const mcp::rpc_message& m) {
 void handle_input(session_ptr self, const std::string& text) {
   auto& st = self->state;
   auto d = mcp::decode(text);
-  for (const auto& f : d.failures) send_json(self, mcp::error_response(f.id_json, f.code, f.message));
+  for (const auto& f : d.failures) send_response(self, f.id_json, mcp::error_response(f.id_json, f.code, f.message));
   if (d.batch && st.version != "2025-03-26") {
     if (!d.messages.empty())
-      send_json(self, mcp::error_response("null", mcp::rpc_code::invalid_request,
-                                          "Invalid Request: JSON-RPC batches are not supported in MCP " + st.version));
+      send_response(self, "null",
+                    mcp::error_response("null", mcp::rpc_code::invalid_request,
+                                        "Invalid Request: JSON-RPC batches are not supported in MCP " + st.version));
     return;
   }
   for (const auto& m : d.messages) {
@@ -176,7 +177,7 @@ caf::behavior mcp_session(session_ptr self, session_settings cfg) {
   return {
       [self](rpc_input& in) { handle_input(self, in.text); },
       [self](oversized_input& o) {
-        send_json(self, mcp::error_response(
+        send_response(self, "null", mcp::error_response(
                             "null", mcp::rpc_code::invalid_request,
                             "Request too large: " + std::to_string(o.bytes) + " bytes exceeds the limit of " +
                                 std::to_string(self->state.cfg.max_input_bytes) +
@@ -201,23 +202,27 @@ caf::behavior mcp_session(session_ptr self, session_settings cfg) {
 
 }  // namespace
 
-void send_json(session_ptr self, std::string json) {
-  self->state.cfg.output->send(std::make_shared<const std::string>(std::move(json)), false);
+void send_response(session_ptr self, const std::string& id_json, std::string json) {
+  self->state.cfg.output->response(id_json, std::make_shared<const std::string>(std::move(json)));
 }
 
-void push_event(session_ptr self, std::shared_ptr<const std::string> json) {
+void send_notification(session_ptr self, std::string json) {
+  self->state.cfg.output->notification(std::make_shared<const std::string>(std::move(json)), nullptr);
+}
+
+void push_event(session_ptr self, std::shared_ptr<const std::string> json, std::optional<droppable_event> event) {
   auto& st = self->state;
   if (!st.initialized) {
     if (st.before_initialized.size() < max_events_before_initialized)
-      st.before_initialized.push_back(std::move(json));
+      st.before_initialized.emplace_back(std::move(json), std::move(event));
     return;
   }
-  st.cfg.output->send(std::move(json), true);
+  st.cfg.output->notification(std::move(json), event ? &*event : nullptr);
 }
 
 void respond(session_ptr self, const std::string& id_json, std::string result_json) {
   if (self->state.cancelled.erase(id_json) > 0) return;
-  send_json(self, mcp::result_response(id_json, result_json));
+  send_response(self, id_json, mcp::result_response(id_json, result_json));
 }
 
 void note_read(session_ptr self, const message& m) {
@@ -232,6 +237,10 @@ void note_read(session_ptr self, const message& m) {
 
 caf::actor spawn_mcp_session(caf::local_actor* parent, session_settings settings) {
   return parent->spawn<caf::linked>(mcp_session, std::move(settings));
+}
+
+caf::actor spawn_mcp_session(caf::actor_system& sys, session_settings settings) {
+  return sys.spawn(mcp_session, std::move(settings));
 }
 
 }  // namespace parley

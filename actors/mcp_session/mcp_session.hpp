@@ -57,5 +57,7 @@ struct session_settings {
 /// its read cursors and answers shutdown_done.
 /// The session is linked to `parent`.
 [[nodiscard]] caf::actor spawn_mcp_session(caf::local_actor* parent, session_settings settings);
+/// An unlinked session (the gateway's, which come and go with HTTP clients).
+[[nodiscard]] caf::actor spawn_mcp_session(caf::actor_system& sys, session_settings settings);
 
 }  // namespace parley

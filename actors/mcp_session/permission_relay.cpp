@@ -24,7 +24,7 @@ void post_to_relay(session_ptr self, std::string content) {
 
 void send_verdict(session_ptr self, const std::string& request_id, bool allow) {
   self->state.pending_permissions.erase(request_id);
-  send_json(self, mcp::permission_verdict(request_id, allow));
+  send_notification(self, mcp::permission_verdict(request_id, allow));
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ struct session_state {
   bool initialized = false;
   std::string version = std::string(mcp::supported_versions[0]);
   /// Channel events waiting for notifications/initialized.
-  std::vector<std::shared_ptr<const std::string>> before_initialized;
+  std::vector<std::pair<std::shared_ptr<const std::string>, std::optional<droppable_event>>> before_initialized;
 
   /// Ids already shown or fetched, per topic: never pushed (again).
   std::map<std::string, seen_set> seen;
@@ -62,8 +62,12 @@ struct session_state {
 using session_ptr = caf::stateful_actor<session_state>*;
 
 // mcp_session.cpp
-void send_json(session_ptr self, std::string json);
-void push_event(session_ptr self, std::shared_ptr<const std::string> json);
+/// An error (or any complete response) for the request with this id.
+void send_response(session_ptr self, const std::string& id_json, std::string json);
+/// A notification that is not a channel event (permission verdicts).
+void send_notification(session_ptr self, std::string json);
+/// A channel event; `event` (topic, cursor) when it carries a topic message.
+void push_event(session_ptr self, std::shared_ptr<const std::string> json, std::optional<droppable_event> event);
 void respond(session_ptr self, const std::string& id_json, std::string result_json);
 void note_read(session_ptr self, const message& m);
 

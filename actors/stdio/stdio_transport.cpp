@@ -109,6 +109,14 @@ stdout_writer::stdout_writer(std::size_t max_queued_bytes)
 
 stdout_writer::~stdout_writer() { close(0); }
 
+void stdout_writer::response(const std::string&, std::shared_ptr<const std::string> json) {
+  send(std::move(json), false);
+}
+
+void stdout_writer::notification(std::shared_ptr<const std::string> json, const droppable_event* event) {
+  send(std::move(json), event != nullptr);
+}
+
 void stdout_writer::send(std::shared_ptr<const std::string> json, bool droppable) {
   std::lock_guard lock(impl_->mu);
   if (impl_->broken || impl_->stopping) return;

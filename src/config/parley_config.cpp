@@ -225,12 +225,15 @@ parley_config parse_config(const value& root, const std::string& config_dir,
   cfg.instance_id = r.string("instance_id", false);
   cfg.state_path = r.string("state_path", false);
 
+  // A gateway config describes its sessions in gateway.profiles; the
+  // top-level identity and topics then only serve `parley stdio`.
+  const bool has_gateway = root.find("gateway") && !root.find("gateway")->is_null();
   {
     const value& identity = section(r, "identity");
     map_reader id(identity, "identity", problems);
     if (auto h = id.string("handle", false))
       cfg.handle = *h;
-    else if (!identity.is_scalar() && !identity.is_list() &&
+    else if (!has_gateway && !identity.is_scalar() && !identity.is_list() &&
              (!identity.find("handle") || identity.find("handle")->is_null()))
       id.report("handle", "is required");
     id.finish();
@@ -239,7 +242,7 @@ parley_config parse_config(const value& root, const std::string& config_dir,
   if (r.get("topics")) {
     if (auto t = non_empty_strings(r, "topics", 1, "must list at least one topic", problems))
       cfg.topics = std::move(*t);
-  } else {
+  } else if (!has_gateway) {
     r.report("topics", "is required: list at least one topic");
   }
 
@@ -305,6 +308,8 @@ parley_config parse_config(const value& root, const std::string& config_dir,
   }
 
   parse_auth(section(r, "auth"), cfg.auth, problems);
+
+  if (has_gateway) cfg.gateway = parse_gateway_config(section(r, "gateway"), cfg.presence.topic, problems);
 
   {
     map_reader s(section(r, "stdio"), "stdio", problems);

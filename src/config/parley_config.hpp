@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/value.hpp"
+#include "gateway/gateway_config.hpp"
 #include "seam/result.hpp"
 
 namespace parley {
@@ -93,6 +94,9 @@ struct parley_config {
   config::value backend_config;
   /// Directory of the config file (absolute), for relative defaults.
   std::string config_dir;
+  /// `gateway:` (ours), for `parley serve`. With it, the top-level identity
+  /// and topics are optional (each gateway profile has its own).
+  std::optional<gateway_config> gateway;
 };
 
 /// Builds the typed config from a tree, recording every problem with its key

@@ -1,0 +1,451 @@
+#include "gateway/gateway.hpp"
+
+#include <caf/all.hpp>
+#include <openssl/rand.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "gateway/http_session_output.hpp"
+#include "json/writer.hpp"
+#include "mcp/jsonrpc.hpp"
+#include "mcp/protocol.hpp"
+#include "mcp_session/mcp_session.hpp"
+#include "messages.hpp"
+#include "util/log.hpp"
+
+namespace parley {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+std::string random_session_id() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) std::abort();
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out.push_back(hex[b >> 4]);
+    out.push_back(hex[b & 0xf]);
+  }
+  return out;
+}
+
+http::response json_error(int status, int code, const std::string& message) {
+  return {status, {{"content-type", "application/json"}}, mcp::error_response("null", code, message)};
+}
+
+bool contains(const std::string* header, std::string_view needle) {
+  return header && header->find(needle) != std::string::npos;
+}
+
+/// `scheme://host[:port]` of a URL, lower-cased host.
+std::string origin_of(const std::string& url) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return url;
+  auto path = url.find('/', scheme_end + 3);
+  std::string o = url.substr(0, path);
+  for (auto& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return o;
+}
+
+/// The host name of a Host header or origin authority, without port.
+std::string host_name(std::string authority) {
+  if (auto s = authority.find("://"); s != std::string::npos) authority = authority.substr(s + 3);
+  if (!authority.empty() && authority.front() == '[') return authority.substr(0, authority.find(']') + 1);
+  return authority.substr(0, authority.find(':'));
+}
+
+bool is_loopback_name(const std::string& host) {
+  return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
+}
+
+struct hosted_session {
+  std::string id;
+  session_id number = 0;
+  caf::actor actor;
+  std::shared_ptr<http_session_output> output;
+  std::string token_digest;
+  clock_type::time_point last_activity = clock_type::now();
+};
+
+}  // namespace
+
+struct gateway::impl : std::enable_shared_from_this<impl> {
+  gateway_config cfg;
+  parley_config base;
+  gateway_runtime rt;
+  std::map<std::string, std::shared_ptr<const session_profile>> profiles;  // by token digest
+  std::string public_origin;
+  bool loopback_listen = true;
+
+  mutable std::mutex mu;
+  std::map<std::string, std::shared_ptr<hosted_session>> sessions;
+  std::atomic<session_id> next_number{1};
+
+  std::atomic<std::uint64_t> requests{0};
+  std::atomic<std::uint64_t> sessions_created{0};
+  std::atomic<std::uint64_t> auth_failures{0};
+
+  std::thread janitor;
+  std::mutex janitor_mu;
+  std::condition_variable janitor_cv;
+  bool stopping = false;
+
+  // ---- policy ------------------------------------------------------------
+
+  /// DNS-rebinding protection: a browser page of another site must not
+  /// reach a gateway bound to loopback, nor any gateway from a foreign origin.
+  std::optional<http::response> check_origin(const http::request& req) const {
+    if (const auto* origin = req.find("origin")) {
+      const std::string o = origin_of(*origin);
+      bool ok = o == public_origin || is_loopback_name(host_name(o));
+      for (const auto& allowed : cfg.allowed_origins) ok = ok || o == origin_of(allowed);
+      if (!ok) return json_error(403, -32000, "Forbidden: origin " + *origin + " is not allowed");
+    }
+    if (loopback_listen) {
+      const auto* host = req.find("host");
+      const std::string h = host ? host_name(*host) : "";
+      if (!is_loopback_name(h) && h != host_name(public_origin))
+        return json_error(403, -32000, "Forbidden: Invalid Host: " + (host ? *host : std::string("(none)")));
+    }
+    return std::nullopt;
+  }
+
+  /// The profile of the request's bearer token, or the 401 to send.
+  std::pair<std::shared_ptr<const session_profile>, std::string> authenticate(const http::request& req) {
+    const auto* auth = req.find("authorization");
+    if (auth && auth->size() > 7 && (auth->rfind("Bearer ", 0) == 0 || auth->rfind("bearer ", 0) == 0)) {
+      const std::string digest = token_digest(auth->substr(7));
+      if (auto it = profiles.find(digest); it != profiles.end()) return {it->second, digest};
+    }
+    ++auth_failures;
+    return {nullptr, {}};
+  }
+
+  http::response unauthorized() const {
+    auto r = json_error(401, -32001, "Unauthorized: a valid bearer token is required");
+    r.header.emplace_back("www-authenticate", "Bearer realm=\"parley\"");
+    return r;
+  }
+
+  // ---- sessions ------------------------------------------------------------
+
+  std::shared_ptr<hosted_session> find(const std::string& id, const std::string& digest) {
+    std::lock_guard lock(mu);
+    auto it = sessions.find(id);
+    // A session is bound to the credential that opened it.
+    if (it == sessions.end() || it->second->token_digest != digest) return nullptr;
+    it->second->last_activity = clock_type::now();
+    return it->second;
+  }
+
+  std::shared_ptr<hosted_session> create(std::shared_ptr<const session_profile> profile, const std::string& digest,
+                                         const gateway_profile& gp) {
+    auto s = std::make_shared<hosted_session>();
+    s->id = random_session_id();
+    s->number = next_number++;
+    s->output = std::make_shared<http_session_output>(static_cast<std::size_t>(cfg.replay_events),
+                                                      static_cast<std::size_t>(cfg.max_backlog_bytes));
+    s->token_digest = digest;
+    session_settings ss;
+    ss.id = s->number;
+    ss.profile = std::move(profile);
+    ss.output = s->output;
+    ss.router = rt.router;
+    ss.backend_conn = rt.backend_conn;
+    ss.state_writer = rt.state_writer;
+    ss.server_version = rt.server_version;
+    ss.live_push = gp.live_push;
+    ss.catchup_on_start = false;  // no read cursor across HTTP sessions yet
+    ss.presence_enabled = gp.presence && base.presence.enabled;
+    ss.presence_topic = base.presence.topic;
+    ss.heartbeat_ms = base.presence.heartbeat_ms;
+    ss.ttl_ms = base.presence.ttl_ms;
+    ss.max_input_bytes = cfg.max_body_bytes;
+    ss.sender_is_identity = rt.sender_is_identity;
+    s->actor = spawn_mcp_session(*rt.sys, std::move(ss));
+    ++sessions_created;
+    std::lock_guard lock(mu);
+    sessions[s->id] = s;
+    return s;
+  }
+
+  void end(const std::shared_ptr<hosted_session>& s) {
+    {
+      std::lock_guard lock(mu);
+      sessions.erase(s->id);
+    }
+    s->output->close();
+    caf::anon_send(s->actor, shutdown_request{"session ended"});
+  }
+
+  const gateway_profile* profile_config(const std::string& digest) const {
+    for (const auto& t : cfg.tokens)
+      if (t.sha256_hex == digest)
+        for (const auto& p : cfg.profiles)
+          if (p.name == t.profile) return &p;
+    return nullptr;
+  }
+
+  // ---- /mcp -------------------------------------------------------------------
+
+  void post(http::request req, std::shared_ptr<http::exchange> ex, std::shared_ptr<const session_profile> profile,
+            const std::string& digest) {
+    if (!contains(req.find("content-type"), "application/json")) {
+      ex->respond(json_error(415, -32000, "Unsupported Media Type: Content-Type must be application/json"));
+      return;
+    }
+    const auto* accept = req.find("accept");
+    if (!contains(accept, "application/json") || !contains(accept, "text/event-stream")) {
+      ex->respond(json_error(406, -32000, "Not Acceptable: Accept must list application/json and text/event-stream"));
+      return;
+    }
+    auto decoded = mcp::decode(req.body);
+    if (decoded.messages.empty() && !decoded.failures.empty()) {
+      const auto& f = decoded.failures.front();
+      ex->respond({400, {{"content-type", "application/json"}}, mcp::error_response(f.id_json, f.code, f.message)});
+      return;
+    }
+    std::vector<std::string> ids;
+    bool initialize = false;
+    for (const auto& m : decoded.messages) {
+      if (m.type == mcp::rpc_message::kind::request) ids.push_back(m.id_json);
+      if (m.method == "initialize") initialize = true;
+    }
+    for (const auto& f : decoded.failures)
+      if (f.id_json != "null") ids.push_back(f.id_json);
+
+    std::shared_ptr<hosted_session> s;
+    const auto* sid = req.find("mcp-session-id");
+    if (!sid) {
+      if (!initialize || decoded.messages.size() != 1) {
+        ex->respond(json_error(400, -32000, "Bad Request: Mcp-Session-Id header is required"));
+        return;
+      }
+      {
+        std::lock_guard lock(mu);
+        if (sessions.size() >= static_cast<std::size_t>(cfg.max_sessions)) {
+          ex->respond(json_error(503, -32000, "Service Unavailable: too many sessions"));
+          return;
+        }
+      }
+      const auto* gp = profile_config(digest);
+      s = create(std::move(profile), digest, *gp);
+    } else {
+      if (initialize) {
+        ex->respond(json_error(400, -32600, "Invalid Request: the session is already initialized"));
+        return;
+      }
+      s = find(*sid, digest);
+      if (!s) {
+        ex->respond(json_error(404, -32001, "Session not found"));
+        return;
+      }
+      if (const auto* v = req.find("mcp-protocol-version"); v && mcp::negotiate_version(*v) != *v) {
+        ex->respond(json_error(400, -32000, "Bad Request: unsupported MCP-Protocol-Version " + *v));
+        return;
+      }
+    }
+    if (ids.empty()) {
+      caf::anon_send(s->actor, rpc_input{std::move(req.body)});
+      ex->respond({202, {{"mcp-session-id", s->id}}, ""});
+      return;
+    }
+    const bool batch = decoded.batch;
+    const std::string session_header = s->id;
+    s->output->expect(ids, [ex, batch, session_header](std::vector<std::shared_ptr<const std::string>> answers) {
+      std::string body;
+      if (batch) {
+        body = "[";
+        for (std::size_t i = 0; i < answers.size(); ++i) body.append(i ? "," : "").append(*answers[i]);
+        body += "]";
+      } else {
+        body = *answers.front();
+      }
+      ex->respond({200, {{"content-type", "application/json"}, {"mcp-session-id", session_header}}, std::move(body)});
+    });
+    caf::anon_send(s->actor, rpc_input{std::move(req.body)});
+  }
+
+  void get(const http::request& req, const std::shared_ptr<http::exchange>& ex, const std::string& digest) {
+    if (!contains(req.find("accept"), "text/event-stream")) {
+      ex->respond(json_error(406, -32000, "Not Acceptable: Accept must list text/event-stream"));
+      return;
+    }
+    const auto* sid = req.find("mcp-session-id");
+    if (!sid) {
+      ex->respond(json_error(400, -32000, "Bad Request: Mcp-Session-Id header is required"));
+      return;
+    }
+    auto s = find(*sid, digest);
+    if (!s) {
+      ex->respond(json_error(404, -32001, "Session not found"));
+      return;
+    }
+    std::optional<std::uint64_t> last;
+    if (const auto* l = req.find("last-event-id")) last = std::strtoull(l->c_str(), nullptr, 10);
+    auto stream = ex->open_stream({{"mcp-session-id", s->id}});
+    if (!stream) return;
+    if (!s->output->attach(stream, last)) {
+      // Streamable HTTP allows one standalone stream per session.
+      stream->close();
+    }
+  }
+
+  void del(const http::request& req, const std::shared_ptr<http::exchange>& ex, const std::string& digest) {
+    const auto* sid = req.find("mcp-session-id");
+    if (!sid) {
+      ex->respond(json_error(400, -32000, "Bad Request: Mcp-Session-Id header is required"));
+      return;
+    }
+    auto s = find(*sid, digest);
+    if (!s) {
+      ex->respond(json_error(404, -32001, "Session not found"));
+      return;
+    }
+    end(s);
+    ex->respond({200, {}, ""});
+  }
+
+  void handle(http::request req, std::shared_ptr<http::exchange> ex) {
+    ++requests;
+    std::string path = req.target.substr(0, req.target.find('?'));
+    if (path == "/healthz") {
+      ex->respond({200, {{"content-type", "application/json"}}, R"({"status":"ok"})"});
+      return;
+    }
+    if (path == "/metrics") {
+      ex->respond({200, {{"content-type", "text/plain; version=0.0.4"}}, metrics()});
+      return;
+    }
+    if (path != "/mcp") {
+      ex->respond({404, {{"content-type", "text/plain"}}, "not found"});
+      return;
+    }
+    if (auto bad = check_origin(req)) {
+      ex->respond(std::move(*bad));
+      return;
+    }
+    auto [profile, digest] = authenticate(req);
+    if (!profile) {
+      ex->respond(unauthorized());
+      return;
+    }
+    if (req.method == "POST")
+      post(std::move(req), std::move(ex), std::move(profile), digest);
+    else if (req.method == "GET")
+      get(req, ex, digest);
+    else if (req.method == "DELETE")
+      del(req, ex, digest);
+    else
+      ex->respond({405, {{"allow", "GET, POST, DELETE"}}, ""});
+  }
+
+  std::string metrics() const {
+    std::size_t active = 0;
+    std::uint64_t dropped = 0;
+    {
+      std::lock_guard lock(mu);
+      active = sessions.size();
+      for (const auto& [id, s] : sessions) dropped += s->output->dropped();
+    }
+    std::string out;
+    out += "# TYPE parley_sessions_active gauge\nparley_sessions_active " + std::to_string(active) + "\n";
+    out += "# TYPE parley_sessions_created_total counter\nparley_sessions_created_total " +
+           std::to_string(sessions_created.load()) + "\n";
+    out += "# TYPE parley_http_requests_total counter\nparley_http_requests_total " + std::to_string(requests.load()) + "\n";
+    out += "# TYPE parley_auth_failures_total counter\nparley_auth_failures_total " +
+           std::to_string(auth_failures.load()) + "\n";
+    out += "# TYPE parley_events_dropped_total counter\nparley_events_dropped_total " + std::to_string(dropped) + "\n";
+    return out;
+  }
+
+  void janitor_loop() {
+    std::unique_lock lock(janitor_mu);
+    while (!stopping) {
+      janitor_cv.wait_for(lock, std::chrono::seconds(5));
+      if (stopping) break;
+      const auto cutoff = clock_type::now() - std::chrono::seconds(cfg.session_idle_timeout_s);
+      std::vector<std::shared_ptr<hosted_session>> idle;
+      {
+        std::lock_guard slock(mu);
+        for (const auto& [id, s] : sessions)
+          if (s->last_activity < cutoff && !s->output->busy()) idle.push_back(s);
+      }
+      for (const auto& s : idle) {
+        log::info("gateway", "session " + s->id.substr(0, 8) + "… expired after idling");
+        end(s);
+      }
+    }
+  }
+};
+
+gateway::gateway(const parley_config& cfg, gateway_runtime rt) : impl_(std::make_shared<impl>()) {
+  impl_->cfg = *cfg.gateway;
+  impl_->base = cfg;
+  impl_->rt = rt;
+  impl_->public_origin = origin_of(impl_->cfg.public_url);
+  impl_->loopback_listen = impl_->cfg.listen == "127.0.0.1" || impl_->cfg.listen == "::1" ||
+                           impl_->cfg.listen == "localhost";
+  std::map<std::string, std::shared_ptr<const session_profile>> by_name;
+  for (const auto& gp : impl_->cfg.profiles) {
+    auto p = std::make_shared<session_profile>();
+    p->handle = gp.handle;
+    auto allow = topic_allowlist::make(gp.topics, gp.post_topics, cfg.presence.topic);
+    if (allow) p->allow = std::move(*allow);
+    p->mention_filter = gp.mention_filter;
+    p->echo_own_posts = gp.echo_own_posts;
+    p->block_max_ms = cfg.catchup.block_max_ms;
+    by_name[gp.name] = std::move(p);
+  }
+  for (const auto& t : impl_->cfg.tokens) impl_->profiles[t.sha256_hex] = by_name[t.profile];
+  impl_->janitor = std::thread([i = impl_.get()] { i->janitor_loop(); });
+}
+
+gateway::~gateway() {
+  {
+    std::lock_guard lock(impl_->janitor_mu);
+    impl_->stopping = true;
+  }
+  impl_->janitor_cv.notify_all();
+  if (impl_->janitor.joinable()) impl_->janitor.join();
+}
+
+http::handler gateway::handler() {
+  return [i = impl_](http::request req, std::shared_ptr<http::exchange> ex) { i->handle(std::move(req), std::move(ex)); };
+}
+
+void gateway::end_all_sessions(int ms) {
+  std::vector<std::shared_ptr<hosted_session>> all;
+  {
+    std::lock_guard lock(impl_->mu);
+    for (auto& [id, s] : impl_->sessions) all.push_back(s);
+    impl_->sessions.clear();
+  }
+  caf::scoped_actor self{*impl_->rt.sys};
+  for (auto& s : all) s->output->close();
+  for (auto& s : all) self->send(s->actor, shutdown_request{"gateway stopping"});
+  const auto deadline = clock_type::now() + std::chrono::milliseconds(ms);
+  for (std::size_t done = 0; done < all.size();) {
+    const auto left = deadline - clock_type::now();
+    if (left <= clock_type::duration::zero()) break;
+    bool got = false;
+    self->receive([&](shutdown_done) { got = true; },
+                  caf::after(std::chrono::duration_cast<std::chrono::milliseconds>(left)) >> [] {});
+    if (!got) break;
+    ++done;
+  }
+}
+
+std::size_t gateway::session_count() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->sessions.size();
+}
+
+}  // namespace parley

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/value.hpp"
+
+namespace parley {
+
+/// Who an MCP session of the gateway is: chosen by the credential it presents.
+struct gateway_profile {
+  std::string name;
+  std::string handle;
+  std::vector<std::string> topics;
+  std::vector<std::string> post_topics;
+  bool live_push = true;
+  bool mention_filter = false;
+  bool echo_own_posts = false;
+  bool presence = true;
+};
+
+/// A static bearer token, stored only as its SHA-256 (`parley hash-token`).
+struct gateway_token {
+  std::string sha256_hex;
+  std::string profile;
+};
+
+/// `gateway:` (ours): `parley serve`, Streamable HTTP MCP at /mcp.
+struct gateway_config {
+  std::string listen = "127.0.0.1";
+  std::int64_t port = 8080;
+  /// The URL clients use; its origin is allowed, and it names /mcp.
+  std::string public_url;
+  /// Origins allowed besides the public URL's and loopback ones.
+  std::vector<std::string> allowed_origins;
+  std::int64_t io_threads = 2;
+  std::int64_t session_idle_timeout_s = 1800;
+  std::int64_t max_body_bytes = 4 * 1024 * 1024;
+  /// Events kept per session for Last-Event-ID replay.
+  std::int64_t replay_events = 1000;
+  /// A client this far behind on its event stream gets channel events
+  /// dropped (counted, announced once it catches up).
+  std::int64_t max_backlog_bytes = 8 * 1024 * 1024;
+  std::int64_t max_sessions = 10000;
+  std::vector<gateway_profile> profiles;
+  std::vector<gateway_token> tokens;
+};
+
+/// Reads `gateway:`; problems carry `gateway.<key>` paths. Needs at least one
+/// profile and one token (the gateway never serves anonymously).
+[[nodiscard]] gateway_config parse_gateway_config(const config::value& v, const std::string& presence_topic,
+                                                  std::vector<config::problem>& problems);
+
+/// Lower-case hex SHA-256 of a token, as stored in `gateway.tokens`.
+[[nodiscard]] std::string token_digest(const std::string& token);
+
+}  // namespace parley
