@@ -58,6 +58,8 @@ command_line parse(int argc, char** argv) {
       cl.as_handle = v;
     } else if (value_of(a, "--reply-to", v)) {
       cl.reply_to = v;
+    } else if (value_of(a, "--listen", v)) {
+      cl.listen = v;
     } else if (value_of(a, "--since", v)) {
       cl.since = v;
     } else if (value_of(a, "--limit", v)) {
@@ -86,7 +88,8 @@ std::string usage() {
 
 commands:
   stdio     (default) serve one MCP session on stdin/stdout: the Claude Code channel
-  serve     the gateway: many MCP sessions over Streamable HTTP at /mcp (needs gateway: in the config)
+  serve     the gateway: many MCP sessions over Streamable HTTP at /mcp
+            parley serve [--config FILE] [--listen HOST:PORT]   (default gateway.listen, 127.0.0.1:7420)
   hash-token TOKEN   print the SHA-256 to put in gateway.tokens for a bearer token
   post      post a message: parley post --topic T [--as HANDLE] [--reply-to ID] [TEXT...]
             (without TEXT the message is read from stdin)

@@ -16,6 +16,8 @@ struct command_line {
   std::optional<std::string> as_handle;
   std::optional<std::string> reply_to;
   std::optional<std::string> since;
+  /// `parley serve --listen HOST:PORT`
+  std::optional<std::string> listen;
   std::optional<long> limit;
   bool follow = true;
   std::vector<std::string> args;

@@ -1,6 +1,8 @@
 #include <caf/all.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/commands.hpp"
 #include "cli/setup.hpp"
@@ -14,14 +16,37 @@ int run_serve(const command_line& cl) {
   block_shutdown_signals();
   auto setup = load(cl.config_path);
   if (!setup) return 1;
-  if (!setup->cfg.gateway) {
+  parley_config cfg = setup->cfg;
+  auto& g = cfg.gateway;
+  if (cl.listen) {
+    if (!parse_listen(*cl.listen, g.listen_host, g.port)) {
+      std::fprintf(stderr, "parley: --listen expects HOST:PORT, got '%s'\n", cl.listen->c_str());
+      return 2;
+    }
+    g.listen = *cl.listen;
+  }
+  if (g.profiles.empty()) {
     std::fprintf(stderr,
-                 "parley: fatal: %s has no gateway: block; `parley serve` needs gateway.profiles and "
-                 "gateway.tokens (see config/parley.example.yaml)\n",
+                 "parley: fatal: %s defines no session profile: give identity.handle and topics at the top "
+                 "level (profile `default`) or gateway.profiles\n",
                  cl.config_path.c_str());
     return 1;
   }
-  const parley_config cfg = setup->cfg;
+  const char* dev_token = std::getenv("PARLEY_DEV_TOKEN");
+  if (dev_token && *dev_token) g.tokens.push_back({token_digest(dev_token), "default"});
+  if (g.tokens.empty()) {
+    std::fprintf(stderr,
+                 "parley: fatal: no credential would be accepted: list gateway.tokens ({sha256, profile}; "
+                 "`parley hash-token TOKEN` makes the hash) or set PARLEY_DEV_TOKEN for local use\n");
+    return 1;
+  }
+  for (const auto& t : g.tokens) {
+    if (std::none_of(g.profiles.begin(), g.profiles.end(), [&](const gateway_profile& p) { return p.name == t.profile; })) {
+      std::fprintf(stderr, "parley: fatal: a token names profile '%s', which does not exist%s\n", t.profile.c_str(),
+                   t.profile == "default" ? " (give identity.handle and topics at the top level)" : "");
+      return 1;
+    }
+  }
   std::shared_ptr<backend> plugin(std::move(setup->plugin));
   int exit_code = 0;
   {
@@ -52,10 +77,10 @@ int run_serve(const command_line& cl) {
     rt.server_version = PARLEY_VERSION;
     gateway gw(cfg, rt);
     http::server_options opts;
-    opts.host = cfg.gateway->listen;
-    opts.port = static_cast<unsigned short>(cfg.gateway->port);
-    opts.io_threads = static_cast<std::size_t>(cfg.gateway->io_threads);
-    opts.max_body_bytes = static_cast<std::size_t>(cfg.gateway->max_body_bytes);
+    opts.host = g.listen_host;
+    opts.port = static_cast<unsigned short>(g.port);
+    opts.io_threads = static_cast<std::size_t>(g.io_threads);
+    opts.max_body_bytes = static_cast<std::size_t>(g.max_body_bytes);
     std::string error;
     auto server = http::start(opts, gw.handler(), error);
     if (!server) {
@@ -64,8 +89,8 @@ int run_serve(const command_line& cl) {
       self->wait_for(supervisor);
       return 1;
     }
-    log::info("parley", "gateway listening on http://" + cfg.gateway->listen + ":" + std::to_string(server->port()) +
-                            "/mcp (public URL " + cfg.gateway->public_url + "/mcp, backend " + cfg.backend + ")");
+    log::info("parley", "gateway listening on http://" + g.listen_host + ":" + std::to_string(server->port()) +
+                            "/mcp (public URL " + g.public_url + "/mcp, backend " + cfg.backend + ")");
     const std::string why = wait_for_shutdown_signal();
     log::info("parley", "shutting down (" + why + ")");
     server->stop();

@@ -288,14 +288,16 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
       ex->respond(json_error(404, -32001, "Session not found"));
       return;
     }
+    if (s->output->streaming()) {
+      // Streamable HTTP allows one standalone stream per session.
+      ex->respond(json_error(409, -32000, "Conflict: this session already has an open event stream"));
+      return;
+    }
     std::optional<std::uint64_t> last;
     if (const auto* l = req.find("last-event-id")) last = std::strtoull(l->c_str(), nullptr, 10);
     auto stream = ex->open_stream({{"mcp-session-id", s->id}});
     if (!stream) return;
-    if (!s->output->attach(stream, last)) {
-      // Streamable HTTP allows one standalone stream per session.
-      stream->close();
-    }
+    if (!s->output->attach(stream, last)) stream->close();  // lost a race with another GET
   }
 
   void del(const http::request& req, const std::shared_ptr<http::exchange>& ex, const std::string& digest) {
@@ -387,12 +389,12 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
 };
 
 gateway::gateway(const parley_config& cfg, gateway_runtime rt) : impl_(std::make_shared<impl>()) {
-  impl_->cfg = *cfg.gateway;
+  impl_->cfg = cfg.gateway;
   impl_->base = cfg;
   impl_->rt = rt;
   impl_->public_origin = origin_of(impl_->cfg.public_url);
-  impl_->loopback_listen = impl_->cfg.listen == "127.0.0.1" || impl_->cfg.listen == "::1" ||
-                           impl_->cfg.listen == "localhost";
+  const auto& host = impl_->cfg.listen_host;
+  impl_->loopback_listen = host == "127.0.0.1" || host == "::1" || host == "localhost";
   std::map<std::string, std::shared_ptr<const session_profile>> by_name;
   for (const auto& gp : impl_->cfg.profiles) {
     auto p = std::make_shared<session_profile>();

@@ -88,6 +88,11 @@ bool http_session_output::busy() const {
   return !waiting_.empty() || (stream_ && !stream_->closed());
 }
 
+bool http_session_output::streaming() const {
+  std::lock_guard lock(mu_);
+  return stream_ && !stream_->closed();
+}
+
 void http_session_output::close() {
   std::map<std::string, std::shared_ptr<waiting_post>> waiting;
   std::shared_ptr<http::event_stream> stream;

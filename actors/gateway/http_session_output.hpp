@@ -36,6 +36,8 @@ class http_session_output final : public session_output {
   /// False if one is already attached (the caller answers 409).
   bool attach(std::shared_ptr<http::event_stream> stream, std::optional<std::uint64_t> last_event_id);
   [[nodiscard]] bool busy() const;
+  /// Whether a GET stream is open now.
+  [[nodiscard]] bool streaming() const;
   /// The session ended: close the stream and fail what still waits.
   void close();
 

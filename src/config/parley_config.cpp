@@ -227,7 +227,8 @@ parley_config parse_config(const value& root, const std::string& config_dir,
 
   // A gateway config describes its sessions in gateway.profiles; the
   // top-level identity and topics then only serve `parley stdio`.
-  const bool has_gateway = root.find("gateway") && !root.find("gateway")->is_null();
+  const value* gateway_block = root.find("gateway");
+  const bool has_gateway = gateway_block && gateway_block->find("profiles") && !gateway_block->find("profiles")->is_null();
   {
     const value& identity = section(r, "identity");
     map_reader id(identity, "identity", problems);
@@ -309,7 +310,22 @@ parley_config parse_config(const value& root, const std::string& config_dir,
 
   parse_auth(section(r, "auth"), cfg.auth, problems);
 
-  if (has_gateway) cfg.gateway = parse_gateway_config(section(r, "gateway"), cfg.presence.topic, problems);
+  cfg.gateway = parse_gateway_config(section(r, "gateway"), cfg.presence.topic, problems);
+  // The top-level session keys are the gateway's `default` profile.
+  if (!cfg.handle.empty() && !cfg.topics.empty() &&
+      std::none_of(cfg.gateway.profiles.begin(), cfg.gateway.profiles.end(),
+                   [](const gateway_profile& p) { return p.name == "default"; })) {
+    gateway_profile d;
+    d.name = "default";
+    d.handle = cfg.handle;
+    d.topics = cfg.topics;
+    d.post_topics = cfg.post_topics;
+    d.live_push = true;  // over HTTP the stream is opt-in by the client (GET)
+    d.mention_filter = cfg.live_push.mention_filter;
+    d.echo_own_posts = cfg.live_push.echo_own_posts;
+    d.presence = cfg.presence.enabled;
+    cfg.gateway.profiles.insert(cfg.gateway.profiles.begin(), std::move(d));
+  }
 
   {
     map_reader s(section(r, "stdio"), "stdio", problems);

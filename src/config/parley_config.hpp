@@ -94,9 +94,10 @@ struct parley_config {
   config::value backend_config;
   /// Directory of the config file (absolute), for relative defaults.
   std::string config_dir;
-  /// `gateway:` (ours), for `parley serve`. With it, the top-level identity
-  /// and topics are optional (each gateway profile has its own).
-  std::optional<gateway_config> gateway;
+  /// `gateway:` (ours), for `parley serve`. The top-level identity, topics,
+  /// post_topics and live_push make a profile named `default`; with
+  /// gateway.profiles present the top-level identity and topics are optional.
+  gateway_config gateway;
 };
 
 /// Builds the typed config from a tree, recording every problem with its key

@@ -77,7 +77,8 @@ gateway_config parse_gateway_config(const value& v, const std::string& presence_
   gateway_config g;
   map_reader r(v, "gateway", problems);
   if (auto s = r.string("listen", false)) g.listen = *s;
-  if (auto n = r.integer("port", 0, 65535)) g.port = *n;
+  if (!parse_listen(g.listen, g.listen_host, g.port))
+    r.report("listen", "expected HOST:PORT (like 127.0.0.1:7420), got '" + g.listen + "'");
   if (auto s = r.string("public_url", false)) g.public_url = *s;
   if (auto o = r.string_list("allowed_origins")) g.allowed_origins = *o;
   if (auto n = r.integer("io_threads", 1, 64)) g.io_threads = *n;
@@ -86,18 +87,19 @@ gateway_config parse_gateway_config(const value& v, const std::string& presence_
   if (auto n = r.integer("replay_events", 0, 1'000'000)) g.replay_events = *n;
   if (auto n = r.integer("max_backlog_bytes", 65536, 1'073'741'824)) g.max_backlog_bytes = *n;
   if (auto n = r.integer("max_sessions", 1, 10'000'000)) g.max_sessions = *n;
-  if (g.public_url.empty()) g.public_url = "http://127.0.0.1:" + std::to_string(g.port);
+  if (g.public_url.empty()) g.public_url = "http://" + g.listen;
   while (!g.public_url.empty() && g.public_url.back() == '/') g.public_url.pop_back();
 
   const value& profiles = section(r, "profiles");
-  if (profiles.is_map() && !profiles.entries().empty()) {
+  if (profiles.is_map()) {
     for (const auto& [name, pv] : profiles.entries()) g.profiles.push_back(parse_profile(name, pv, presence_topic, problems));
-  } else {
-    r.report("profiles", "is required: a mapping of profile names to {identity: {handle}, topics, ...}");
+  } else if (!profiles.is_null()) {
+    r.report("profiles", "expected a mapping of profile names to {identity: {handle}, topics, ...}");
   }
 
   const value& tokens = section(r, "tokens");
-  if (tokens.is_list() && !tokens.items().empty()) {
+  if (!tokens.is_null() && !tokens.is_list()) r.report("tokens", "expected a list of {sha256, profile}");
+  if (tokens.is_list()) {
     for (std::size_t i = 0; i < tokens.items().size(); ++i) {
       const std::string path = "gateway.tokens[" + std::to_string(i) + "]";
       map_reader t(tokens.items()[i], path, problems);
@@ -111,8 +113,10 @@ gateway_config parse_gateway_config(const value& v, const std::string& presence_
         t.report("sha256", "is required (make one with `parley hash-token TOKEN`)");
       }
       if (auto p = t.string("profile", false)) {
+        // `default` is the profile made of the top-level keys (parse_config).
         tok.profile = *p;
-        if (std::none_of(g.profiles.begin(), g.profiles.end(), [&](const gateway_profile& gp) { return gp.name == *p; }))
+        if (*p != "default" &&
+            std::none_of(g.profiles.begin(), g.profiles.end(), [&](const gateway_profile& gp) { return gp.name == *p; }))
           t.report("profile", "names no profile in gateway.profiles: '" + *p + "'");
       } else {
         t.report("profile", "is required");
@@ -120,11 +124,23 @@ gateway_config parse_gateway_config(const value& v, const std::string& presence_
       t.finish();
       g.tokens.push_back(std::move(tok));
     }
-  } else {
-    r.report("tokens", "is required: the gateway never serves without a credential");
   }
   r.finish();
   return g;
+}
+
+bool parse_listen(const std::string& listen, std::string& host, std::int64_t& port) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) return false;
+  std::string h = listen.substr(0, colon);
+  if (h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  const std::string p = listen.substr(colon + 1);
+  if (!std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; }) || p.size() > 5) return false;
+  const long v = std::stol(p);
+  if (v > 65535) return false;
+  host = h;
+  port = v;
+  return true;
 }
 
 std::string token_digest(const std::string& token) {

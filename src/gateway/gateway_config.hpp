@@ -29,9 +29,13 @@ struct gateway_token {
 
 /// `gateway:` (ours): `parley serve`, Streamable HTTP MCP at /mcp.
 struct gateway_config {
-  std::string listen = "127.0.0.1";
-  std::int64_t port = 8080;
+  /// `HOST:PORT` (`gateway.listen`, or `parley serve --listen`); port 0
+  /// picks a free one.
+  std::string listen = "127.0.0.1:7420";
+  std::string listen_host = "127.0.0.1";
+  std::int64_t port = 7420;
   /// The URL clients use; its origin is allowed, and it names /mcp.
+  /// Default: http://<listen>.
   std::string public_url;
   /// Origins allowed besides the public URL's and loopback ones.
   std::vector<std::string> allowed_origins;
@@ -48,10 +52,14 @@ struct gateway_config {
   std::vector<gateway_token> tokens;
 };
 
-/// Reads `gateway:`; problems carry `gateway.<key>` paths. Needs at least one
-/// profile and one token (the gateway never serves anonymously).
+/// Reads `gateway:` (absent: every default); problems carry `gateway.<key>`
+/// paths. Profiles and tokens are checked by `parley serve`, not here: a
+/// stdio config needs neither.
 [[nodiscard]] gateway_config parse_gateway_config(const config::value& v, const std::string& presence_topic,
                                                   std::vector<config::problem>& problems);
+
+/// Splits `HOST:PORT` (`[::1]:7420` for IPv6); false if it is not one.
+[[nodiscard]] bool parse_listen(const std::string& listen, std::string& host, std::int64_t& port);
 
 /// Lower-case hex SHA-256 of a token, as stored in `gateway.tokens`.
 [[nodiscard]] std::string token_digest(const std::string& token);

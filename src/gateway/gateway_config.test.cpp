@@ -35,7 +35,7 @@ TEST_CASE("gateway config: profiles and hashed tokens, defaults filled in") {
   value tokens = value::list();
   tokens.push_back(token(parley::token_digest("a-long-enough-secret-token"), "web"));
   g.set("tokens", tokens);
-  g.set("port", value::scalar("0"));
+  g.set("listen", value::scalar("127.0.0.1:0"));
   std::vector<problem> problems;
   auto cfg = parley::parse_gateway_config(g, "parley-presence", problems);
   REQUIRE(problems.empty());
@@ -43,16 +43,29 @@ TEST_CASE("gateway config: profiles and hashed tokens, defaults filled in") {
   CHECK(cfg.profiles[0].handle == "claude-web");
   CHECK(cfg.profiles[0].live_push);
   CHECK(cfg.public_url == "http://127.0.0.1:0");
+  CHECK(cfg.listen_host == "127.0.0.1");
+  CHECK(cfg.port == 0);
   CHECK(cfg.tokens[0].profile == "web");
 }
 
-TEST_CASE("gateway config: no anonymous gateway, unknown profiles and bad hashes are named") {
+TEST_CASE("gateway config: the defaults, and listen as HOST:PORT") {
   std::vector<problem> problems;
-  const value empty = value::map();
-  (void)parley::parse_gateway_config(empty, "parley-presence", problems);
-  REQUIRE(problems.size() == 2);
-  CHECK(problems[0].path == "gateway.profiles");
-  CHECK(problems[1].path == "gateway.tokens");
+  const value absent;
+  auto cfg = parley::parse_gateway_config(absent, "parley-presence", problems);
+  CHECK(problems.empty());
+  CHECK(cfg.listen == "127.0.0.1:7420");
+  CHECK(cfg.port == 7420);
+  std::string host;
+  std::int64_t port = 0;
+  CHECK(parley::parse_listen("[::1]:8080", host, port));
+  CHECK(host == "::1");
+  CHECK(port == 8080);
+  CHECK_FALSE(parley::parse_listen("localhost", host, port));
+  CHECK_FALSE(parley::parse_listen("h:99999", host, port));
+}
+
+TEST_CASE("gateway config: unknown profiles and bad hashes are named") {
+  std::vector<problem> problems;
 
   value g = value::map();
   value profiles = value::map();

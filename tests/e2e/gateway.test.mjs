@@ -15,7 +15,7 @@ async function startGateway(dir) {
   const hashA = (await run(['hash-token', TOKEN_A])).stdout.trim();
   const hashB = (await run(['hash-token', TOKEN_B])).stdout.trim();
   const cfg = writeConfig(dir, 'gateway.yaml', `gateway:
-  port: 0
+  listen: 127.0.0.1:0
   profiles:
     web-a:
       identity: {handle: web-a}
@@ -145,6 +145,86 @@ test('HTTP rules: no token 401, unknown session 404, foreign origin 403, DELETE 
   } finally {
     gw.p.kill('SIGTERM');
     assert.deepEqual(await gw.exited, { code: 0, signal: null });
+    cleanup();
+  }
+});
+
+test('a plain config serves as profile `default`, reachable with PARLEY_DEV_TOKEN; a reconnect replays with Last-Event-ID', async () => {
+  const { dir, cleanup } = scratch();
+  const cfg = sessionConfig(dir, 'plain-user');
+  const p = spawn(PARLEY_BIN, ['serve', '--config', cfg, '--listen', '127.0.0.1:0'],
+    { env: { ...process.env, PARLEY_DEV_TOKEN: 'dev-token-for-the-e2e-suite', XDG_STATE_HOME: join(dir, 'state') } });
+  const stderr = watchStderr(p.stderr);
+  const exited = new Promise((resolve) => p.on('exit', (code, signal) => resolve({ code, signal })));
+  try {
+    for (let i = 0; i < 200 && !/listening on http:\/\/127\.0\.0\.1:(\d+)/.test(stderr()); i++) await sleep(20);
+    const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr())[1]);
+    const url = `http://127.0.0.1:${port}/mcp`;
+    const auth = { authorization: 'Bearer dev-token-for-the-e2e-suite' };
+    const json = { ...auth, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    // A raw session that has no event stream open yet.
+    let r = await fetch(url, { method: 'POST', headers: json, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }) });
+    assert.equal(r.status, 200);
+    const sid = r.headers.get('mcp-session-id');
+    r = await fetch(url, { method: 'POST', headers: { ...json, 'mcp-session-id': sid }, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+    assert.equal(r.status, 202);
+    const poster = await httpClient(url, 'dev-token-for-the-e2e-suite');
+    await sleep(300);
+    await poster.call('parley_post', { topic: 'ctx', content: 'sent while nobody listened' });
+    await sleep(300);
+    // Reconnecting with Last-Event-ID 0 replays it.
+    const ac = new AbortController();
+    r = await fetch(url, { headers: { ...auth, accept: 'text/event-stream', 'mcp-session-id': sid, 'last-event-id': '0' }, signal: ac.signal });
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /text\/event-stream/);
+    const reader = r.body.getReader();
+    let text = '';
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline && !text.includes('sent while nobody listened')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    assert.match(text, /id: \d+\nevent: message\ndata: \{"jsonrpc":"2.0","method":"notifications\/claude\/channel"/);
+    assert.match(text, /sent while nobody listened/);
+    // A second stream for the same session is refused.
+    const second = await fetch(url, { headers: { ...auth, accept: 'text/event-stream', 'mcp-session-id': sid } });
+    assert.equal(second.status, 409);
+    ac.abort();
+    await poster.client.close();
+  } finally {
+    p.kill('SIGTERM');
+    assert.deepEqual(await exited, { code: 0, signal: null });
+    cleanup();
+  }
+});
+
+test('200 concurrent HTTP sessions on one topic each receive every message once, in order', async () => {
+  const { dir, cleanup } = scratch();
+  const gw = await startGateway(dir);
+  try {
+    const n = 200;
+    const clients = [];
+    for (let i = 0; i < n; i += 20) clients.push(...await Promise.all(Array.from({ length: 20 }, () => httpClient(gw.url, TOKEN_B))));
+    const poster = await httpClient(gw.url, TOKEN_A);
+    await sleep(1000);
+    const ids = [];
+    for (let i = 0; i < 20; i++) ids.push((await poster.call('parley_post', { topic: 'ctx', content: `m${i}` })).backendMsgId);
+    const deadline = Date.now() + 15000;
+    while (Date.now() < deadline) {
+      if (clients.every((c) => c.notifications.filter((x) => x.method === 'notifications/claude/channel').length >= 20)) break;
+      await sleep(50);
+    }
+    await sleep(300);
+    for (const c of clients) {
+      const got = c.notifications.filter((x) => x.method === 'notifications/claude/channel').map((x) => x.params.meta.msg_id);
+      assert.deepEqual(got, ids);
+    }
+    await Promise.all([...clients, poster].map((c) => c.client.close()));
+  } finally {
+    gw.p.kill('SIGTERM');
+    await gw.exited;
     cleanup();
   }
 });
