@@ -2,6 +2,8 @@
 
 #include <nats/nats.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <random>
@@ -20,9 +22,12 @@ std::string server_url() {
 }
 
 nats_config isolated_config() {
+  // ctest runs every case in its own process: the pid keeps concurrent
+  // processes apart, the random part keeps a reused pid apart.
   static std::atomic<int> counter{0};
   std::random_device rd;
-  const std::string tag = std::to_string(rd() % 100000) + "x" + std::to_string(++counter);
+  const std::string tag = std::to_string(::getpid()) + "x" + std::to_string(rd() % 1000000) + "x" +
+                          std::to_string(++counter);
   nats_config cfg;
   cfg.connection.servers = {server_url()};
   cfg.subject_prefix = "pt." + tag + ".";
