@@ -127,6 +127,13 @@ void on_live_message(natsConnection*, natsSubscription*, natsMsg* m, void* closu
 
 void on_subscription_complete(void* closure) { delete static_cast<delivery_ctx*>(closure); }
 
+/// Ends a live feed's subscription. Destroy only, never Unsubscribe: for an
+/// ordered consumer cnats 3.4.1 then deletes the consumer on the server, and
+/// that races with the library's own consumer reset after a reconnect (a
+/// use-after-free inside jsSub_deleteConsumer, caught by ASan). The ephemeral
+/// consumer expires on the server by itself (InactiveThreshold below).
+void release_live(natsSubscription* sub) { natsSubscription_Destroy(sub); }
+
 }  // namespace
 
 /// The closure of the connection callbacks. cnats calls them on its own
@@ -169,10 +176,7 @@ class nats_subscription final : public subscription {
       live_->cancelled = true;
       sub = std::exchange(live_->sub, nullptr);
     }
-    if (sub) {
-      natsSubscription_Unsubscribe(sub);
-      natsSubscription_Destroy(sub);
-    }
+    if (sub) release_live(sub);
     live_.reset();
   }
 
@@ -308,10 +312,7 @@ void nats_backend::disconnect() {
       live->cancelled = true;
       sub = std::exchange(live->sub, nullptr);
     }
-    if (sub) {
-      natsSubscription_Unsubscribe(sub);
-      natsSubscription_Destroy(sub);
-    }
+    if (sub) release_live(sub);
   }
   {
     std::lock_guard lock(readers_mu_);
@@ -511,6 +512,7 @@ result<void> nats_backend::start_delivery(const std::shared_ptr<live_sub>& live_
   jsSubOptions_Init(&so);
   so.Stream = live.stream.c_str();
   so.Ordered = true;
+  so.Config.InactiveThreshold = 30'000'000'000;  // ns: the server drops it 30 s after we stop listening
   so.Config.DeliverPolicy = js_DeliverByStartSequence;
   so.Config.OptStartSeq = live.last_delivered + 1;
   natsSubscription* sub = nullptr;
@@ -538,10 +540,7 @@ result<void> nats_backend::start_delivery(const std::shared_ptr<live_sub>& live_
       old = std::exchange(live.sub, sub);
     }
   }
-  if (old) {
-    natsSubscription_Unsubscribe(old);
-    natsSubscription_Destroy(old);
-  }
+  if (old) release_live(old);
   return {};
 }
 
