@@ -19,7 +19,7 @@ bin="$dir/actors/parley"
 config=${1:-${PARLEY_CONFIG:-${XDG_CONFIG_HOME:-$HOME/.config}/parley/parley.config.yaml}}
 if [ ! -f "$config" ]; then
   mkdir -p "$(dirname "$config")"
-  handle=$(id -un | tr -c 'A-Za-z0-9._-\n' '_')
+  handle=$(id -un | tr -c 'A-Za-z0-9._\n-' '_')
   cat >"$config" <<YAML
 # Created by scripts/run.sh. Every key: config/parley.example.yaml.
 identity:
