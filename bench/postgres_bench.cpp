@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "postgres_backend.hpp"
 
 namespace {
@@ -37,16 +38,8 @@ using clock_type = std::chrono::steady_clock;
 using parley::postgres::postgres_backend;
 using parley::postgres::postgres_config;
 
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch())
-      .count();
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
+using parley::bench::now_ns;
+using parley::bench::percentile;
 
 std::string body(const std::string& prefix) {
   std::string b = prefix;

@@ -31,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "redis_backend.hpp"
 #include "redis_connection.hpp"
 
@@ -42,11 +43,7 @@ using clock_type = std::chrono::steady_clock;
 
 constexpr std::size_t body_bytes = 200;
 
-std::int64_t now_ns() {
-  // steady_clock is CLOCK_MONOTONIC: comparable across processes.
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch())
-      .count();
-}
+using parley::bench::now_ns;
 
 double ms(std::int64_t ns) {
   return static_cast<double>(ns) / 1e6;

@@ -26,15 +26,15 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "seam/registry.hpp"
 
 namespace {
 
 using clock_type = std::chrono::steady_clock;
+using parley::bench::now_ns;
+using parley::bench::percentile;
 
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch()).count();
-}
 
 /// A parley stdio process with pipes to its stdin and stdout.
 class child {
@@ -136,11 +136,6 @@ struct scratch {
   }
 };
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
 
 std::string body(std::size_t size, const std::string& prefix = {}) {
   std::string b = prefix;

@@ -16,6 +16,7 @@
 #include "mcp/protocol.hpp"
 #include "mcp_session/mcp_session.hpp"
 #include "messages.hpp"
+#include "util/hex.hpp"
 #include "util/log.hpp"
 
 namespace parley {
@@ -25,15 +26,10 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 
 std::string random_session_id() {
+  // 128 random bits: session ids are capabilities within a token's scope.
   unsigned char bytes[16];
   if (RAND_bytes(bytes, sizeof bytes) != 1) std::abort();
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out.push_back(hex[b >> 4]);
-    out.push_back(hex[b & 0xf]);
-  }
-  return out;
+  return to_hex(bytes, sizeof bytes);
 }
 
 http::response json_error(int status, int code, const std::string& message) {
@@ -273,21 +269,26 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     caf::anon_send(s->actor, rpc_input{std::move(req.body)});
   }
 
+  /// The session a GET or DELETE names, or nullptr after answering 400/404.
+  std::shared_ptr<hosted_session> session_of(const http::request& req, const std::shared_ptr<http::exchange>& ex,
+                                             const std::string& digest) {
+    const auto* sid = req.find("mcp-session-id");
+    if (!sid) {
+      ex->respond(json_error(400, -32000, "Bad Request: Mcp-Session-Id header is required"));
+      return nullptr;
+    }
+    auto s = find(*sid, digest);
+    if (!s) ex->respond(json_error(404, -32001, "Session not found"));
+    return s;
+  }
+
   void get(const http::request& req, const std::shared_ptr<http::exchange>& ex, const std::string& digest) {
     if (!contains(req.find("accept"), "text/event-stream")) {
       ex->respond(json_error(406, -32000, "Not Acceptable: Accept must list text/event-stream"));
       return;
     }
-    const auto* sid = req.find("mcp-session-id");
-    if (!sid) {
-      ex->respond(json_error(400, -32000, "Bad Request: Mcp-Session-Id header is required"));
-      return;
-    }
-    auto s = find(*sid, digest);
-    if (!s) {
-      ex->respond(json_error(404, -32001, "Session not found"));
-      return;
-    }
+    auto s = session_of(req, ex, digest);
+    if (!s) return;
     if (s->output->streaming()) {
       // Streamable HTTP allows one standalone stream per session.
       ex->respond(json_error(409, -32000, "Conflict: this session already has an open event stream"));
@@ -301,16 +302,8 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
   }
 
   void del(const http::request& req, const std::shared_ptr<http::exchange>& ex, const std::string& digest) {
-    const auto* sid = req.find("mcp-session-id");
-    if (!sid) {
-      ex->respond(json_error(400, -32000, "Bad Request: Mcp-Session-Id header is required"));
-      return;
-    }
-    auto s = find(*sid, digest);
-    if (!s) {
-      ex->respond(json_error(404, -32001, "Session not found"));
-      return;
-    }
+    auto s = session_of(req, ex, digest);
+    if (!s) return;
     end(s);
     ex->respond({200, {}, ""});
   }

@@ -217,11 +217,7 @@ std::string nats_backend::subject_of(const std::string& topic) const {
 result<void> nats_backend::connect(const config::value& backend_config) {
   std::vector<config::problem> problems;
   auto cfg = nats_config::parse(backend_config, problems);
-  if (!problems.empty()) {
-    std::string msg = "invalid NATS backend_config:";
-    for (const auto& p : problems) msg += "\n  " + p.path + ": " + p.message;
-    return fail(errc::invalid_config, msg);
-  }
+  if (!problems.empty()) return config::to_error("invalid NATS backend_config:", problems);
   return connect(cfg);
 }
 

@@ -81,11 +81,7 @@ void redis_backend::set_health_listener(health_listener listener) {
 result<void> redis_backend::connect(const config::value& backend_config) {
   std::vector<config::problem> problems;
   auto cfg = redis_config::parse(backend_config, problems);
-  if (!problems.empty()) {
-    std::string msg = "invalid Redis backend_config:";
-    for (const auto& p : problems) msg += "\n  " + p.path + ": " + p.message;
-    return fail(errc::invalid_config, msg);
-  }
+  if (!problems.empty()) return config::to_error("invalid Redis backend_config:", problems);
   return connect(cfg);
 }
 

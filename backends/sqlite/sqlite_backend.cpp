@@ -225,11 +225,7 @@ void sqlite_backend::report_health(health state, const std::string& reason) {
 result<void> sqlite_backend::connect(const config::value& backend_config) {
   std::vector<config::problem> problems;
   auto cfg = sqlite_config::parse(backend_config, problems);
-  if (!problems.empty()) {
-    std::string msg = "invalid SQLite backend_config:";
-    for (const auto& p : problems) msg += "\n  " + p.path + ": " + p.message;
-    return fail(errc::invalid_config, msg);
-  }
+  if (!problems.empty()) return config::to_error("invalid SQLite backend_config:", problems);
   return connect(cfg);
 }
 

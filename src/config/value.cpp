@@ -185,4 +185,10 @@ void map_reader::finish() {
       problems_.push_back({path_of(k), "unknown key"});
 }
 
+error to_error(std::string_view heading, const std::vector<problem>& problems) {
+  std::string msg(heading);
+  for (const auto& p : problems) msg += "\n  " + p.path + ": " + p.message;
+  return error{errc::invalid_config, std::move(msg)};
+}
+
 }  // namespace parley::config

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "seam/errc.hpp"
+
 namespace parley::config {
 
 /// A configuration tree as written by the user, before any typing: what a YAML
@@ -61,6 +63,10 @@ struct problem {
   std::string path;
   std::string message;
 };
+
+/// One errc::invalid_config error listing every problem on its own line
+/// under `heading` (e.g. "invalid SQLite backend_config:").
+[[nodiscard]] error to_error(std::string_view heading, const std::vector<problem>& problems);
 
 /// Reads a map with typed accessors, records every problem instead of stopping
 /// at the first, and reports the keys nobody asked for as unknown.

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <regex>
 
+#include "util/hex.hpp"
+
 namespace parley {
 
 namespace {
@@ -146,13 +148,7 @@ bool parse_listen(const std::string& listen, std::string& host, std::int64_t& po
 std::string token_digest(const std::string& token) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : digest) {
-    out.push_back(hex[b >> 4]);
-    out.push_back(hex[b & 0xf]);
-  }
-  return out;
+  return to_hex(digest, sizeof digest);
 }
 
 }  // namespace parley
