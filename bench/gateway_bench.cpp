@@ -241,6 +241,7 @@ void fan_out(const std::string& bin, int sessions) {
   std::vector<pollfd> fds;
   for (int s : streams) fds.push_back({s, POLLIN, 0});
   std::vector<double> lat;
+  std::vector<int> per_message(static_cast<std::size_t>(total), 0);
   lat.reserve(static_cast<std::size_t>(total) * static_cast<std::size_t>(sessions));
   const std::size_t expected = static_cast<std::size_t>(total) * static_cast<std::size_t>(sessions);
   const auto deadline = clock_type::now() + std::chrono::seconds(60);
@@ -259,16 +260,30 @@ void fan_out(const std::string& bin, int sessions) {
       b.append(tmp, static_cast<std::size_t>(n));
       std::size_t at;
       while ((at = b.find("\"content\":\"T")) != std::string::npos) {
+        const auto bar = b.find('|', at + 12);
+        const auto bar2 = bar == std::string::npos ? bar : b.find('|', bar + 1);
+        if (bar2 == std::string::npos) break;  // the stamp is split across reads
         const std::int64_t sent = std::atoll(b.c_str() + at + 12);
+        const int index = std::atoi(b.c_str() + bar + 1);
+        if (index >= 0 && index < total) ++per_message[static_cast<std::size_t>(index)];
         lat.push_back(static_cast<double>(t - sent) / 1e6);
-        b.erase(0, at + 12);
+        b.erase(0, bar2);
       }
-      if (b.size() > 4096) b.erase(0, b.size() - 256);
+      if (b.size() > 65536) b.erase(0, b.size() - 4096);
     }
   }
   poster.join();
   std::printf("fan-out    %d sessions x %d posts at 200/s: delivered %zu of %zu   p50 %.2f ms   p99 %.2f ms   max %.2f ms\n",
               sessions, total, lat.size(), expected, percentile(lat, 0.5), percentile(lat, 0.99), percentile(lat, 1.0));
+  int silent = 0;
+  for (std::size_t i = 0; i < bufs.size(); ++i)
+    if (fds[i].fd < 0 || bufs[i].empty()) {
+      if (silent++ == 0) std::printf("           session %zu: fd %d, buffered '%.120s'\n", i, fds[i].fd, bufs[i].c_str());
+    }
+  if (silent) std::printf("           %d sessions silent or closed\n", silent);
+  int short_messages = 0;
+  for (int c : per_message) short_messages += c < sessions;
+  if (short_messages > 0) std::printf("           %d messages did not reach every session\n", short_messages);
   for (int s : streams) close(s);
 }
 
