@@ -62,7 +62,8 @@ struct backend_connection_state {
 };
 
 caf::behavior backend_connection(caf::stateful_actor<backend_connection_state>* self,
-                                 std::shared_ptr<backend> plugin, std::size_t workers) {
+                                 std::shared_ptr<backend> plugin, std::size_t workers,
+                                 std::shared_ptr<runtime_metrics> metrics) {
   for (std::size_t i = 0; i < std::max<std::size_t>(workers, 1); ++i)
     self->state.workers.push_back(self->spawn<caf::detached + caf::linked>(worker, plugin));
   caf::actor me = caf::actor_cast<caf::actor>(self);
@@ -75,7 +76,8 @@ caf::behavior backend_connection(caf::stateful_actor<backend_connection_state>* 
       [self](subscribe_cmd& cmd) { self->delegate(self->state.pick(), std::move(cmd)); },
       [self](connect_cmd& cmd) { self->delegate(self->state.pick(), std::move(cmd)); },
       [self](disconnect_cmd& cmd) { self->delegate(self->state.pick(), std::move(cmd)); },
-      [self](health_event& ev) {
+      [self, metrics](health_event& ev) {
+        if (metrics) metrics->set_backend_health(ev.state, ev.reason);
         if (ev.state == self->state.state) return;
         self->state.state = ev.state;
         const char* word = ev.state == health::connected ? "connected"
@@ -90,8 +92,8 @@ caf::behavior backend_connection(caf::stateful_actor<backend_connection_state>* 
 }  // namespace
 
 caf::actor spawn_backend_connection(caf::local_actor* parent, std::shared_ptr<backend> plugin,
-                                    std::size_t workers) {
-  return parent->spawn<caf::linked>(backend_connection, std::move(plugin), workers);
+                                    std::size_t workers, std::shared_ptr<runtime_metrics> metrics) {
+  return parent->spawn<caf::linked>(backend_connection, std::move(plugin), workers, std::move(metrics));
 }
 
 }  // namespace parley

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <memory>
 
+#include "metrics/runtime_metrics.hpp"
 #include "seam/backend.hpp"
 
 namespace parley {
@@ -16,8 +17,10 @@ namespace parley {
 /// library may take its time. Requests are handed to workers round-robin
 /// and answered by the worker directly to the requester. Health changes the
 /// plugin reports are logged and kept as state.
+/// With `metrics`, health changes are also published there (/healthz).
 [[nodiscard]] caf::actor spawn_backend_connection(caf::local_actor* parent,
                                                   std::shared_ptr<backend> plugin,
-                                                  std::size_t workers);
+                                                  std::size_t workers,
+                                                  std::shared_ptr<runtime_metrics> metrics = nullptr);
 
 }  // namespace parley

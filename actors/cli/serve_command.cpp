@@ -73,6 +73,7 @@ int run_serve(const command_line& cl) {
     rt.router = handles->router;
     rt.backend_conn = handles->backend_conn;
     rt.state_writer = handles->state_writer;
+    rt.metrics = handles->metrics;
     rt.sender_is_identity = plugin->capabilities().sender_is_identity;
     rt.server_version = PARLEY_VERSION;
     gateway gw(cfg, rt);

@@ -165,6 +165,7 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     ss.ttl_ms = base.presence.ttl_ms;
     ss.max_input_bytes = cfg.max_body_bytes;
     ss.sender_is_identity = rt.sender_is_identity;
+    ss.metrics = rt.metrics;
     s->actor = spawn_mcp_session(*rt.sys, std::move(ss));
     ++sessions_created;
     std::lock_guard lock(mu);
@@ -312,7 +313,18 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     ++requests;
     std::string path = req.target.substr(0, req.target.find('?'));
     if (path == "/healthz") {
-      ex->respond({200, {{"content-type", "application/json"}}, R"({"status":"ok"})"});
+      // 503 while the backend is down, so a load balancer stops sending.
+      auto [h, reason] = rt.metrics ? rt.metrics->backend_health() : std::pair{health::connected, std::string()};
+      json::writer w;
+      w.begin_object().key("status").value(h == health::connected ? "ok" : "degraded");
+      w.key("backend").begin_object().key("name").value(base.backend).key("state").value(health_name(h));
+      w.key("reason").value(reason).end_object();
+      {
+        std::lock_guard lock(mu);
+        w.key("sessions").value(sessions.size());
+      }
+      w.end_object();
+      ex->respond({h == health::connected ? 200 : 503, {{"content-type", "application/json"}}, std::move(w).take()});
       return;
     }
     if (path == "/metrics") {
@@ -358,6 +370,7 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     out += "# TYPE parley_auth_failures_total counter\nparley_auth_failures_total " +
            std::to_string(auth_failures.load()) + "\n";
     out += "# TYPE parley_events_dropped_total counter\nparley_events_dropped_total " + std::to_string(dropped) + "\n";
+    if (rt.metrics) out += rt.metrics->prometheus();
     return out;
   }
 

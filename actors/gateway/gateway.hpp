@@ -6,6 +6,7 @@
 
 #include "config/parley_config.hpp"
 #include "gateway/http_server.hpp"
+#include "metrics/runtime_metrics.hpp"
 
 namespace parley {
 
@@ -17,6 +18,7 @@ struct gateway_runtime {
   caf::actor state_writer;
   bool sender_is_identity = true;
   std::string server_version;
+  std::shared_ptr<runtime_metrics> metrics;
 };
 
 /// Streamable HTTP MCP at /mcp, plus /healthz and /metrics: the HTTP side of

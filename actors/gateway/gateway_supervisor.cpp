@@ -40,7 +40,8 @@ caf::behavior gateway_supervisor(self_ptr self, parley_config cfg, std::shared_p
     log::error("parley", "a component failed: " + self->system().render(em.reason));
     self->quit(em.reason);
   });
-  st.handles.backend_conn = spawn_backend_connection(self, st.plugin, backend_workers);
+  st.handles.metrics = std::make_shared<runtime_metrics>();
+  st.handles.backend_conn = spawn_backend_connection(self, st.plugin, backend_workers, st.handles.metrics);
   self->request(st.handles.backend_conn, std::chrono::seconds(30), connect_cmd{st.cfg.backend_config})
       .then(
           [self](done_result& r) {

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "config/parley_config.hpp"
+#include "metrics/runtime_metrics.hpp"
 #include "seam/backend.hpp"
 #include "seam/result.hpp"
 
@@ -19,6 +20,7 @@ struct runtime_handles {
   caf::actor router;
   caf::actor backend_conn;
   caf::actor state_writer;
+  std::shared_ptr<runtime_metrics> metrics;
 };
 using runtime_result = result<runtime_handles>;
 

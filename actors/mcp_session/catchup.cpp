@@ -6,6 +6,7 @@
 
 #include "mcp/protocol.hpp"
 #include "mcp_session/session_state.hpp"
+#include "util/iso_time.hpp"
 #include "util/log.hpp"
 
 namespace parley {
@@ -19,7 +20,15 @@ void process(session_ptr self, const delivery& d) {
   auto& st = self->state;
   const bool fresh = st.seen[d.msg.topic].first_seen(d.msg.backend_msg_id);
   note_read(self, d.msg);
-  if (fresh && d.push) push_event(self, d.notification, droppable_event{d.msg.topic, d.msg.cursor.text});
+  if (st.cfg.metrics) st.cfg.metrics->messages_in++;
+  if (fresh && d.push) {
+    push_event(self, d.notification, droppable_event{d.msg.topic, d.msg.cursor.text});
+    if (auto& m = st.cfg.metrics) {
+      m->deliveries++;
+      if (auto at = parse_iso8601_utc_ms(d.msg.timestamp))
+        m->observe_latency_ms(static_cast<double>(now_epoch_ms() - *at));
+    }
+  }
 }
 
 void finish_catchup(session_ptr self, const std::string& topic) {

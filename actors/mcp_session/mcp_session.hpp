@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "messages.hpp"
+#include "metrics/runtime_metrics.hpp"
 #include "session_output.hpp"
 
 namespace parley {
@@ -45,6 +46,8 @@ struct session_settings {
   std::int64_t permission_timeout_ms = 300'000;
   /// The stdio line limit, for the error text of an oversized line.
   std::int64_t max_input_bytes = 4 << 20;
+  /// Where tool calls, deliveries and push latency are counted (gateway).
+  std::shared_ptr<runtime_metrics> metrics;
   /// Whether backend senders are the posters' handles (capabilities), so a
   /// catch-up can recognize this handle's own posts.
   bool sender_is_identity = true;

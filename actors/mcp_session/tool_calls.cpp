@@ -13,6 +13,10 @@ constexpr std::int64_t default_since_ms = 86'400'000;
 
 /// Tool results reach the client in the order the calls finish; each is
 /// tied to its request id.
+void count(session_ptr self, runtime_metrics::tool tool, bool ok) {
+  if (auto& m = self->state.cfg.metrics) m->count_tool(tool, ok);
+}
+
 template <class Result, class Render>
 void answer(session_ptr self, const std::string& id_json, Result& r, Render render) {
   if (!r) {
@@ -42,6 +46,7 @@ void call_fetch(session_ptr self, const std::string& id_json, mcp::fetch_recent_
           // Whatever the model fetched is never pushed to it again.
           for (const auto& m : r->messages) self->state.seen[m.topic].mark(m.backend_msg_id);
         }
+        count(self, runtime_metrics::fetch_recent, r.has_value());
         answer(self, id_json, r, [](const page& p) { return mcp::render_page(p); });
       }, on_failure(self, id_json));
 }
@@ -49,9 +54,11 @@ void call_fetch(session_ptr self, const std::string& id_json, mcp::fetch_recent_
 void call_post(session_ptr self, const std::string& id_json, mcp::post_args args) {
   auto& st = self->state;
   ++st.inflight;
+  const auto tool = args.reply ? runtime_metrics::reply : runtime_metrics::post;
   self->request(st.cfg.router, caf::infinite, tool_post{st.cfg.id, std::move(args)})
-      .then([self, id_json](post_result& r) {
+      .then([self, id_json, tool](post_result& r) {
         done(self);
+        count(self, tool, r.has_value());
         answer(self, id_json, r, [](const std::string& id) { return mcp::render_post(id); });
       }, on_failure(self, id_json));
 }
@@ -94,6 +101,7 @@ void call_list_users(session_ptr self, const std::string& id_json, mcp::list_use
 void handle_tools_call(session_ptr self, const std::string& id_json, const std::string& params_json) {
   auto call = mcp::decode_tool_call(params_json);
   if (!call.ok()) {
+    count(self, tool_of(call.name), false);
     respond(self, id_json, mcp::tool_error(call.error));
     return;
   }

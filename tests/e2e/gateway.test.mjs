@@ -85,6 +85,15 @@ test('two HTTP sessions in one gateway talk, and a stdio session joins them', as
     const back = await a.waitFor(1);
     assert.equal(back[0].params.content, 'cli here');
     assert.equal(back[0].params.meta.in_reply_to, backendMsgId);
+    const metrics = await (await fetch(`http://127.0.0.1:${gw.port}/metrics`)).text();
+    assert.match(metrics, /parley_tool_calls_total\{tool="parley_post",outcome="ok"\} 1/);
+    assert.match(metrics, /parley_deliveries_total [1-9]/);
+    assert.match(metrics, /parley_push_latency_ms_count [1-9]/);
+    assert.match(metrics, /parley_backend_up 1/);
+    const health = await (await fetch(`http://127.0.0.1:${gw.port}/healthz`)).json();
+    assert.equal(health.status, 'ok');
+    assert.equal(health.backend.state, 'connected');
+    assert.equal(health.sessions, 2);
     const roster = await b.call('parley_list_users', {});
     const handles = roster.users.map((u) => u.handle).sort();
     assert.deepEqual(handles, ['claude-cli', 'web-a', 'web-b']);
