@@ -167,6 +167,15 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     ss.sender_is_identity = rt.sender_is_identity;
     ss.metrics = rt.metrics;
     s->actor = spawn_mcp_session(*rt.sys, std::move(ss));
+    // However the session ends (DELETE, expiry, a failure), forget it and
+    // answer whatever still waits on it, so no HTTP request hangs.
+    s->actor->attach_functor([weak = weak_from_this(), id = s->id, out = s->output](const caf::error&) {
+      out->close();
+      if (auto self = weak.lock()) {
+        std::lock_guard lock(self->mu);
+        self->sessions.erase(id);
+      }
+    });
     ++sessions_created;
     std::lock_guard lock(mu);
     sessions[s->id] = s;

@@ -92,7 +92,9 @@ class connection : public std::enable_shared_from_this<connection> {
     parser_.emplace();
     parser_->body_limit(max_body_);
     parser_->header_limit(64 * 1024);
-    stream_.expires_never();
+    // An idle keep-alive connection (or one trickling a request) is closed
+    // after this long; event streams turn the timer off.
+    stream_.expires_after(std::chrono::seconds(120));
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
@@ -136,6 +138,7 @@ class connection : public std::enable_shared_from_this<connection> {
           return;
         }
         self->streaming_ = true;
+        self->stream_.expires_never();
         sse->flush();
         self->watch_for_close(sse);
       });
