@@ -371,6 +371,13 @@ result<void> nats_backend::ensure_stream(const std::string& topic) {
   jsStreamInfo* si = nullptr;
   jsErrCode jerr = static_cast<jsErrCode>(0);
   natsStatus s = js_AddStream(&si, js_, &sc, nullptr, &jerr);
+  if (s == NATS_TIMEOUT) {
+    // The JetStream API answers slowly under load; one more try before
+    // failing the post (which the caller may retry anyway).
+    if (si) jsStreamInfo_Destroy(si);
+    si = nullptr;
+    s = js_AddStream(&si, js_, &sc, nullptr, &jerr);
+  }
   if (si) jsStreamInfo_Destroy(si);
   if (s != NATS_OK && jerr != stream_name_in_use) {
     // Not remembered: the next call tries again (a transient failure must

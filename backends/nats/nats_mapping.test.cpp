@@ -89,7 +89,14 @@ TEST_CASE("nats mapping: a stream and messages created the original's way read c
   sc.Subjects = subjects;
   sc.SubjectsLen = 1;
   jsStreamInfo* si = nullptr;
-  REQUIRE(js_AddStream(&si, raw.js, &sc, nullptr, nullptr) == NATS_OK);
+  jsErrCode jerr = static_cast<jsErrCode>(0);
+  natsStatus st = NATS_ERR;
+  // A JetStream API call can time out on a loaded CI machine; retry, and
+  // say why if it keeps failing.
+  for (int attempt = 0; attempt < 3 && st != NATS_OK; ++attempt)
+    st = js_AddStream(&si, raw.js, &sc, nullptr, &jerr);
+  INFO(natsStatus_GetText(st) << " (JetStream error " << static_cast<int>(jerr) << "): " << nats_GetLastError(nullptr));
+  REQUIRE(st == NATS_OK);
   jsStreamInfo_Destroy(si);
   const std::string a = R"({"sender":"claude-a","content":"hi @bob","ts":"2026-07-12T18:03:11.204Z","in_reply_to":""})";
   const std::string c = R"({"sender":"bob","content":"yo","ts":"2026-07-12T18:03:12.000Z","in_reply_to":"1"})";
