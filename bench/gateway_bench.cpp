@@ -242,6 +242,7 @@ void fan_out(const std::string& bin, int sessions) {
   for (int s : streams) fds.push_back({s, POLLIN, 0});
   std::vector<double> lat;
   std::vector<int> per_message(static_cast<std::size_t>(total), 0);
+  std::vector<int> per_session(static_cast<std::size_t>(sessions), 0);
   lat.reserve(static_cast<std::size_t>(total) * static_cast<std::size_t>(sessions));
   const std::size_t expected = static_cast<std::size_t>(total) * static_cast<std::size_t>(sessions);
   const auto deadline = clock_type::now() + std::chrono::seconds(60);
@@ -266,6 +267,7 @@ void fan_out(const std::string& bin, int sessions) {
         const std::int64_t sent = std::atoll(b.c_str() + at + 12);
         const int index = std::atoi(b.c_str() + bar + 1);
         if (index >= 0 && index < total) ++per_message[static_cast<std::size_t>(index)];
+        ++per_session[i];
         lat.push_back(static_cast<double>(t - sent) / 1e6);
         b.erase(0, bar2);
       }
@@ -276,11 +278,13 @@ void fan_out(const std::string& bin, int sessions) {
   std::printf("fan-out    %d sessions x %d posts at 200/s: delivered %zu of %zu   p50 %.2f ms   p99 %.2f ms   max %.2f ms\n",
               sessions, total, lat.size(), expected, percentile(lat, 0.5), percentile(lat, 0.99), percentile(lat, 1.0));
   int silent = 0;
-  for (std::size_t i = 0; i < bufs.size(); ++i)
-    if (fds[i].fd < 0 || bufs[i].empty()) {
-      if (silent++ == 0) std::printf("           session %zu: fd %d, buffered '%.120s'\n", i, fds[i].fd, bufs[i].c_str());
+  for (std::size_t i = 0; i < per_session.size(); ++i)
+    if (per_session[i] < total) {
+      if (silent++ == 0)
+        std::printf("           session %zu got %d: fd %d, buffered '%.160s'\n", i, per_session[i], fds[i].fd,
+                    bufs[i].c_str());
     }
-  if (silent) std::printf("           %d sessions silent or closed\n", silent);
+  if (silent) std::printf("           %d sessions got fewer than all\n", silent);
   int short_messages = 0;
   for (int c : per_message) short_messages += c < sessions;
   if (short_messages > 0) std::printf("           %d messages did not reach every session\n", short_messages);
