@@ -16,6 +16,7 @@
 #include "mcp/protocol.hpp"
 #include "mcp_session/mcp_session.hpp"
 #include "messages.hpp"
+#include "state/read_state.hpp"
 #include "util/hex.hpp"
 #include "util/log.hpp"
 
@@ -158,7 +159,16 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     ss.state_writer = rt.state_writer;
     ss.server_version = rt.server_version;
     ss.live_push = gp.live_push;
-    ss.catchup_on_start = false;  // no read cursor across HTTP sessions yet
+    // Read cursors outlive HTTP sessions: a client that comes back with the
+    // same credential is pushed what it missed, as a restarted stdio session
+    // is. Keyed by profile and token, never shared between credentials.
+    ss.catchup_on_start = base.catchup.on_start;
+    ss.catchup_limit = base.catchup.limit;
+    ss.read_state_path = read_state_store::default_path(
+        base.state_path ? std::optional<std::string>(*base.state_path + "." + gp.name + "." + digest.substr(0, 16))
+                        : std::nullopt,
+        "gateway@" + gp.name + "@" + digest.substr(0, 16));
+    ss.initial_read_cursors = read_state_store(ss.read_state_path).load();
     ss.presence_enabled = gp.presence && base.presence.enabled;
     ss.presence_topic = base.presence.topic;
     ss.heartbeat_ms = base.presence.heartbeat_ms;

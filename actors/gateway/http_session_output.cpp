@@ -39,7 +39,10 @@ void http_session_output::emit_locked(std::shared_ptr<const std::string> json) {
     replay_.emplace_back(id, json);
     while (replay_.size() > replay_events_) replay_.pop_front();
   }
-  if (stream_ && !stream_->closed()) stream_->send(std::to_string(id), *json);
+  if (stream_ && !stream_->closed()) {
+    stream_->send(std::to_string(id), *json);
+    last_sent_id_ = id;
+  }
 }
 
 void http_session_output::announce_missed_locked() {
@@ -77,9 +80,15 @@ bool http_session_output::attach(std::shared_ptr<http::event_stream> stream, std
   if (closed_) return false;
   if (stream_ && !stream_->closed()) return false;
   stream_ = std::move(stream);
-  if (last_event_id)
-    for (const auto& [id, json] : replay_)
-      if (id > *last_event_id) stream_->send(std::to_string(id), *json);
+  // Resume after the client's last event, or else after the last one any
+  // stream carried: events emitted before the first GET (catch-up, a message
+  // between initialize and the stream) are not lost.
+  const std::uint64_t after = last_event_id ? *last_event_id : last_sent_id_;
+  for (const auto& [id, json] : replay_)
+    if (id > after) {
+      stream_->send(std::to_string(id), *json);
+      last_sent_id_ = id;
+    }
   return true;
 }
 

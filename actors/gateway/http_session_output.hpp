@@ -32,7 +32,8 @@ class http_session_output final : public session_output {
   /// their answers, in this order, once all arrived.
   void expect(const std::vector<std::string>& ids, answer_fn done);
 
-  /// Attaches the GET stream, replaying events after `last_event_id`.
+  /// Attaches the GET stream, replaying events after `last_event_id`, or
+  /// without one, those no stream has carried yet.
   /// False if one is already attached (the caller answers 409).
   bool attach(std::shared_ptr<http::event_stream> stream, std::optional<std::uint64_t> last_event_id);
   [[nodiscard]] bool busy() const;
@@ -66,6 +67,9 @@ class http_session_output final : public session_output {
   std::size_t replay_events_;
   std::size_t max_backlog_;
   std::uint64_t next_event_id_ = 1;
+  /// Highest event id written to a stream: a stream opened without
+  /// Last-Event-ID still gets what was emitted while none was open.
+  std::uint64_t last_sent_id_ = 0;
   std::shared_ptr<http::event_stream> stream_;
   std::map<std::string, missed_topic> missed_;
   /// Cursor of the last channel event emitted per topic.

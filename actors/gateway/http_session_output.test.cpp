@@ -58,6 +58,21 @@ TEST_CASE("http output: events are numbered and replayed after Last-Event-ID") {
   CHECK_FALSE(out.attach(std::make_shared<fake_stream>(), std::nullopt));
 }
 
+TEST_CASE("http output: events emitted before the first stream opens are sent when it does") {
+  http_session_output out(10, 1 << 20);
+  out.notification(text("early"), nullptr);
+  auto stream = std::make_shared<fake_stream>();
+  REQUIRE(out.attach(stream, std::nullopt));
+  REQUIRE(stream->events.size() == 1);
+  CHECK(stream->events[0].second == "early");
+  stream->close();
+  out.notification(text("later"), nullptr);
+  auto again = std::make_shared<fake_stream>();
+  REQUIRE(out.attach(again, std::nullopt));
+  REQUIRE(again->events.size() == 1);
+  CHECK(again->events[0].second == "later");
+}
+
 TEST_CASE("http output: a client that falls behind misses events, then is told how many and from where") {
   http_session_output out(100, 1000);
   auto stream = std::make_shared<fake_stream>();

@@ -237,3 +237,31 @@ test('200 concurrent HTTP sessions on one topic each receive every message once,
     cleanup();
   }
 });
+
+test('an HTTP client that comes back with the same token is pushed what it missed', async () => {
+  const { dir, cleanup } = scratch();
+  const gw = await startGateway(dir);
+  try {
+    const poster = await httpClient(gw.url, TOKEN_A);
+    let b = await httpClient(gw.url, TOKEN_B);
+    await sleep(300);
+    await poster.call('parley_post', { topic: 'ctx', content: 'seen live' });
+    assert.equal((await b.waitFor(1))[0].params.content, 'seen live');
+    await sleep(400);  // the read cursor is saved within 250 ms
+    await b.transport.terminateSession();
+    await b.client.close();
+    for (const c of ['missed-1', 'missed-2']) await poster.call('parley_post', { topic: 'ctx', content: c });
+    b = await httpClient(gw.url, TOKEN_B);
+    const got = await b.waitFor(2);
+    await sleep(300);
+    const contents = b.notifications.filter((n) => n.method === 'notifications/claude/channel').map((n) => n.params.content);
+    assert.deepEqual(contents, ['missed-1', 'missed-2']);
+    assert.equal(got.length, 2);
+    await b.client.close();
+    await poster.client.close();
+  } finally {
+    gw.p.kill('SIGTERM');
+    await gw.exited;
+    cleanup();
+  }
+});
