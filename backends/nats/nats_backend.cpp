@@ -9,6 +9,7 @@
 #include "nats_payload.hpp"
 #include "util/iso_time.hpp"
 #include "seam/registry.hpp"
+#include "seam/typed_connect.hpp"
 #include "topic_names.hpp"
 #include "util/log.hpp"
 
@@ -215,10 +216,7 @@ std::string nats_backend::subject_of(const std::string& topic) const {
 }
 
 result<void> nats_backend::connect(const config::value& backend_config) {
-  std::vector<config::problem> problems;
-  auto cfg = nats_config::parse(backend_config, problems);
-  if (!problems.empty()) return config::to_error("invalid NATS backend_config:", problems);
-  return connect(cfg);
+  return connect_typed<nats_config>(*this, backend_config, "NATS");
 }
 
 result<void> nats_backend::connect(const nats_config& cfg) {

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "seam/registry.hpp"
+#include "seam/typed_connect.hpp"
 #include "util/iso_time.hpp"
 #include "util/log.hpp"
 
@@ -104,10 +105,7 @@ void postgres_backend::set_health_listener(health_listener listener) {
 }
 
 result<void> postgres_backend::connect(const config::value& backend_config) {
-  std::vector<config::problem> problems;
-  auto cfg = postgres_config::parse(backend_config, problems);
-  if (!problems.empty()) return config::to_error("invalid Postgres backend_config:", problems);
-  return connect(cfg);
+  return connect_typed<postgres_config>(*this, backend_config, "Postgres");
 }
 
 result<void> postgres_backend::connect(const postgres_config& cfg) {

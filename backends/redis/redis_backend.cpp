@@ -10,6 +10,7 @@
 #include "link_monitor.hpp"
 #include "redis_connection.hpp"
 #include "seam/registry.hpp"
+#include "seam/typed_connect.hpp"
 #include "stream_reader.hpp"
 #include "util/iso_time.hpp"
 #include "write_pipeline.hpp"
@@ -79,10 +80,7 @@ void redis_backend::set_health_listener(health_listener listener) {
 }
 
 result<void> redis_backend::connect(const config::value& backend_config) {
-  std::vector<config::problem> problems;
-  auto cfg = redis_config::parse(backend_config, problems);
-  if (!problems.empty()) return config::to_error("invalid Redis backend_config:", problems);
-  return connect(cfg);
+  return connect_typed<redis_config>(*this, backend_config, "Redis");
 }
 
 result<void> redis_backend::connect(const redis_config& cfg) {

@@ -11,6 +11,7 @@
 #include "change_watcher.hpp"
 #include "model/mentions.hpp"
 #include "seam/registry.hpp"
+#include "seam/typed_connect.hpp"
 #include "sqlite_handle.hpp"
 #include "util/iso_time.hpp"
 #include "util/log.hpp"
@@ -223,10 +224,7 @@ void sqlite_backend::report_health(health state, const std::string& reason) {
 }
 
 result<void> sqlite_backend::connect(const config::value& backend_config) {
-  std::vector<config::problem> problems;
-  auto cfg = sqlite_config::parse(backend_config, problems);
-  if (!problems.empty()) return config::to_error("invalid SQLite backend_config:", problems);
-  return connect(cfg);
+  return connect_typed<sqlite_config>(*this, backend_config, "SQLite");
 }
 
 result<void> sqlite_backend::connect(const sqlite_config& cfg) {
