@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "gateway/credentials.hpp"
 #include "gateway/http_session_output.hpp"
 #include "json/writer.hpp"
 #include "mcp/jsonrpc.hpp"
@@ -67,7 +68,7 @@ struct hosted_session {
   session_id number = 0;
   caf::actor actor;
   std::shared_ptr<http_session_output> output;
-  std::string token_digest;
+  std::string principal_key;  // the credential that opened it
   clock_type::time_point last_activity = clock_type::now();
 };
 
@@ -77,7 +78,7 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
   gateway_config cfg;
   parley_config base;
   gateway_runtime rt;
-  std::map<std::string, std::shared_ptr<const session_profile>> profiles;  // by token digest
+  std::vector<std::unique_ptr<credential_source>> credentials;
   std::string public_origin;
   bool loopback_listen = true;
 
@@ -114,15 +115,12 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     return std::nullopt;
   }
 
-  /// The profile of the request's bearer token, or the 401 to send.
-  std::pair<std::shared_ptr<const session_profile>, std::string> authenticate(const http::request& req) {
-    const auto* auth = req.find("authorization");
-    if (auth && auth->size() > 7 && (auth->rfind("Bearer ", 0) == 0 || auth->rfind("bearer ", 0) == 0)) {
-      const std::string digest = token_digest(auth->substr(7));
-      if (auto it = profiles.find(digest); it != profiles.end()) return {it->second, digest};
-    }
+  /// Who the request is, from the first credential source that knows it.
+  std::optional<principal> authenticate(const http::request& req) {
+    for (const auto& source : credentials)
+      if (auto p = source->authenticate(req)) return p;
     ++auth_failures;
-    return {nullptr, {}};
+    return std::nullopt;
   }
 
   http::response unauthorized() const {
@@ -137,19 +135,20 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     std::lock_guard lock(mu);
     auto it = sessions.find(id);
     // A session is bound to the credential that opened it.
-    if (it == sessions.end() || it->second->token_digest != digest) return nullptr;
+    if (it == sessions.end() || it->second->principal_key != digest) return nullptr;
     it->second->last_activity = clock_type::now();
     return it->second;
   }
 
   std::shared_ptr<hosted_session> create(std::shared_ptr<const session_profile> profile, const std::string& digest,
                                          const gateway_profile& gp) {
+    // `digest` is the principal's key: a token's SHA-256 here.
     auto s = std::make_shared<hosted_session>();
     s->id = random_session_id();
     s->number = next_number++;
     s->output = std::make_shared<http_session_output>(static_cast<std::size_t>(cfg.replay_events),
                                                       static_cast<std::size_t>(cfg.max_backlog_bytes));
-    s->token_digest = digest;
+    s->principal_key = digest;
     session_settings ss;
     ss.id = s->number;
     ss.profile = std::move(profile);
@@ -201,18 +200,16 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     caf::anon_send(s->actor, shutdown_request{"session ended"});
   }
 
-  const gateway_profile* profile_config(const std::string& digest) const {
-    for (const auto& t : cfg.tokens)
-      if (t.sha256_hex == digest)
-        for (const auto& p : cfg.profiles)
-          if (p.name == t.profile) return &p;
+  const gateway_profile* profile_config(const std::string& name) const {
+    for (const auto& p : cfg.profiles)
+      if (p.name == name) return &p;
     return nullptr;
   }
 
   // ---- /mcp -------------------------------------------------------------------
 
-  void post(http::request req, std::shared_ptr<http::exchange> ex, std::shared_ptr<const session_profile> profile,
-            const std::string& digest) {
+  void post(http::request req, std::shared_ptr<http::exchange> ex, const principal& who) {
+    const std::string& digest = who.key;
     if (!contains(req.find("content-type"), "application/json")) {
       ex->respond(json_error(415, -32000, "Unsupported Media Type: Content-Type must be application/json"));
       return;
@@ -251,8 +248,12 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
           return;
         }
       }
-      const auto* gp = profile_config(digest);
-      s = create(std::move(profile), digest, *gp);
+      const auto* gp = profile_config(who.profile_name);
+      if (!gp) {
+        ex->respond(json_error(500, -32603, "Internal error"));
+        return;
+      }
+      s = create(who.profile, digest, *gp);
     } else {
       if (initialize) {
         ex->respond(json_error(400, -32600, "Invalid Request: the session is already initialized"));
@@ -358,17 +359,17 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
       ex->respond(std::move(*bad));
       return;
     }
-    auto [profile, digest] = authenticate(req);
-    if (!profile) {
+    auto who = authenticate(req);
+    if (!who) {
       ex->respond(unauthorized());
       return;
     }
     if (req.method == "POST")
-      post(std::move(req), std::move(ex), std::move(profile), digest);
+      post(std::move(req), std::move(ex), *who);
     else if (req.method == "GET")
-      get(req, ex, digest);
+      get(req, ex, who->key);
     else if (req.method == "DELETE")
-      del(req, ex, digest);
+      del(req, ex, who->key);
     else
       ex->respond({405, {{"allow", "GET, POST, DELETE"}}, ""});
   }
@@ -431,7 +432,9 @@ gateway::gateway(const parley_config& cfg, gateway_runtime rt) : impl_(std::make
     p->block_max_ms = cfg.catchup.block_max_ms;
     by_name[gp.name] = std::move(p);
   }
-  for (const auto& t : impl_->cfg.tokens) impl_->profiles[t.sha256_hex] = by_name[t.profile];
+  std::map<std::string, std::pair<std::string, std::shared_ptr<const session_profile>>> by_digest;
+  for (const auto& t : impl_->cfg.tokens) by_digest[t.sha256_hex] = {t.profile, by_name[t.profile]};
+  impl_->credentials.push_back(std::make_unique<static_token_source>(std::move(by_digest)));
   impl_->janitor = std::thread([i = impl_.get()] { i->janitor_loop(); });
 }
 
