@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "mcp/protocol.hpp"
 #include "mcp/tools.hpp"
 #include "model/allowlist.hpp"
 #include "model/message.hpp"
@@ -173,6 +174,28 @@ struct oversized_input {
   std::size_t bytes = 0;
 };
 
+// ---- mcp_session ↔ its NATS agent endpoint (nats_agent/) -----------------
+/// agent → session: a NATS request became current; push this channel event.
+struct agent_prompt {
+  std::shared_ptr<const std::string> notification;
+};
+/// session → agent: the `reply` tool. Answer: done_result (an error names
+/// the unknown request id).
+struct agent_reply {
+  mcp::nats_reply_args args;
+};
+/// session → agent: Claude Code asks whether a tool may run. Answer: bool,
+/// true when the question went to the active NATS caller (the verdict
+/// follows as agent_permission_verdict), false when there is none.
+struct agent_permission {
+  mcp::permission_request req;
+};
+/// agent → session: the NATS caller's answer (or the timeout's deny).
+struct agent_permission_verdict {
+  std::string request_id;
+  bool allow = false;
+};
+
 // ---- supervisor ↔ everyone -------------------------------------------------
 
 /// Begin a graceful shutdown (signal, stdin EOF). Sessions answer when done.
@@ -208,5 +231,9 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::roster_fetch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::delivery)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::rpc_input)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::oversized_input)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::agent_prompt)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::agent_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::agent_permission)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::agent_permission_verdict)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::shutdown_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::shutdown_done)

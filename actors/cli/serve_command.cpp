@@ -3,11 +3,15 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include "cli/commands.hpp"
 #include "cli/setup.hpp"
 #include "gateway/gateway.hpp"
 #include "gateway/gateway_supervisor.hpp"
+#include "nats_agent/agent_host.hpp"
+#include "nats_agent/identity.hpp"
+#include "state/read_state.hpp"
 #include "util/log.hpp"
 
 namespace parley::cli {
@@ -47,6 +51,24 @@ int run_serve(const command_line& cl) {
       return 1;
     }
   }
+  // Sessions of opted-in profiles are NATS agents: one connection for all.
+  std::unique_ptr<agent_host> agents;
+  const bool any_agent = std::any_of(g.profiles.begin(), g.profiles.end(),
+                                     [](const gateway_profile& p) { return p.nats_agent; });
+  if (any_agent && !cfg.nats_agent.enabled) {
+    std::fprintf(stderr, "parley: fatal: a profile sets nats_agent.enabled but there is no top-level nats_agent "
+                         "block saying where NATS is (nats_agent: {servers: ...})\n");
+    return 1;
+  }
+  if (any_agent) {
+    const auto state_dir = std::filesystem::path(read_state_store::default_path(cfg.state_path, "gateway")).parent_path();
+    auto host = agent_host::connect(cfg.nats_agent, state_dir.string(), PARLEY_VERSION);
+    if (!host) {
+      log::error("parley", "fatal: " + host.error().message);
+      return 1;
+    }
+    agents = std::move(*host);
+  }
   std::shared_ptr<backend> plugin(std::move(setup->plugin));
   int exit_code = 0;
   {
@@ -85,6 +107,24 @@ int run_serve(const command_line& cl) {
     rt.metrics = handles->metrics;
     rt.sender_is_identity = plugin->capabilities().sender_is_identity;
     rt.server_version = PARLEY_VERSION;
+    if (agents) {
+      rt.nats_agents = [&agents, &sys, agent_cfg = cfg.nats_agent](const gateway_profile& p,
+                                                                   std::function<void()> on_stop) {
+        // The session name is the handle (suffixed when taken); one
+        // environment variable cannot name many sessions.
+        auto src = nats_agent::stdio_identity_sources(agent_cfg, "", nats_agent::process_environment());
+        src.env_session.reset();
+        src.config_session.reset();
+        src.session_basis = p.handle;
+        auto id = nats_agent::resolve_identity(src);
+        agent_session_info info;
+        info.base = id ? *id : nats_agent::identity{agent_cfg.agent, "unknown", "default"};
+        info.handle = p.handle;
+        info.topics = p.topics;
+        info.on_operator_stop = std::move(on_stop);
+        return agents->agent_factory(sys, std::move(info));
+      };
+    }
     gateway gw(cfg, rt);
     http::server_options opts;
     opts.host = g.listen_host;
@@ -105,6 +145,7 @@ int run_serve(const command_line& cl) {
     log::info("parley", "shutting down (" + why + ")");
     server->stop();
     gw.end_all_sessions(1500);
+    if (agents) agents->shutdown(sys);
     self->monitor(supervisor);
     self->send(supervisor, runtime_stop{});
     self->receive([&](caf::down_msg& dm) {

@@ -8,6 +8,8 @@
 #include "cli/commands.hpp"
 #include "cli/setup.hpp"
 #include "messages.hpp"
+#include "nats_agent/agent_host.hpp"
+#include "nats_agent/identity.hpp"
 #include "state/read_state.hpp"
 #include "stdio/stdio_transport.hpp"
 #include "supervisor/supervisor.hpp"
@@ -34,6 +36,28 @@ int run_stdio(const command_line& cl) {
   auto output = std::make_shared<stdout_writer>();
   plan.output = output;
 
+  // The session as a NATS agent: identity and connection are settled before
+  // anything starts, so a bad name or an unreachable server fails startup.
+  std::unique_ptr<agent_host> agents;
+  std::optional<nats_agent::identity> agent_identity;
+  if (plan.cfg.nats_agent.enabled) {
+    auto id = nats_agent::resolve_identity(nats_agent::stdio_identity_sources(
+        plan.cfg.nats_agent, std::filesystem::current_path().string(), nats_agent::process_environment()));
+    if (!id) {
+      log::error("parley", "fatal: " + id.error().message);
+      return 1;
+    }
+    agent_identity = *id;
+    auto host = agent_host::connect(plan.cfg.nats_agent,
+                                    std::filesystem::path(plan.read_state_path).parent_path().string(),
+                                    PARLEY_VERSION);
+    if (!host) {
+      log::error("parley", "fatal: " + host.error().message);
+      return 1;
+    }
+    agents = std::move(*host);
+  }
+
   int exit_code = 0;
   {
     caf::actor_system_config sys_cfg;
@@ -46,7 +70,21 @@ int run_stdio(const command_line& cl) {
     sys_cfg.set("scheduler.policy", caf::atom("sharing"));
     sys_cfg.set("scheduler.max-threads", std::size_t{1});
     caf::actor_system sys{sys_cfg};
+    // An operator's `stop` on the control plane ends the process gracefully,
+    // like a signal.
+    auto supervisor_handle = std::make_shared<caf::actor>();
+    if (agents) {
+      agent_session_info info;
+      info.base = *agent_identity;
+      info.handle = plan.cfg.handle;
+      info.topics = plan.cfg.topics;
+      info.on_operator_stop = [supervisor_handle] {
+        caf::anon_send(*supervisor_handle, shutdown_request{"stopped by an operator (NATS control plane)"});
+      };
+      plan.spawn_nats_agent = agents->agent_factory(sys, std::move(info));
+    }
     auto supervisor = spawn_stdio_supervisor(sys, std::move(plan));
+    *supervisor_handle = supervisor;
     std::thread([supervisor] {
       auto name = wait_for_shutdown_signal();
       caf::anon_send(supervisor, shutdown_request{name});
@@ -59,6 +97,7 @@ int run_stdio(const command_line& cl) {
         log::debug("parley", "supervisor ended: " + sys.render(dm.reason));
       }
     });
+    if (agents) agents->shutdown(sys);
   }
   output->close(300);
   return exit_code;

@@ -175,6 +175,10 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     ss.max_input_bytes = cfg.max_body_bytes;
     ss.sender_is_identity = rt.sender_is_identity;
     ss.metrics = rt.metrics;
+    if (gp.nats_agent && rt.nats_agents)
+      ss.spawn_nats_agent = rt.nats_agents(gp, [weak = weak_from_this(), id = s->id] {
+        if (auto self = weak.lock()) self->end_by_id(id);
+      });
     s->actor = spawn_mcp_session(*rt.sys, std::move(ss));
     // However the session ends (DELETE, expiry, a failure), forget it and
     // answer whatever still waits on it, so no HTTP request hangs.
@@ -198,6 +202,17 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     }
     s->output->close();
     caf::anon_send(s->actor, shutdown_request{"session ended"});
+  }
+
+  void end_by_id(const std::string& id) {
+    std::shared_ptr<hosted_session> s;
+    {
+      std::lock_guard lock(mu);
+      auto it = sessions.find(id);
+      if (it == sessions.end()) return;
+      s = it->second;
+    }
+    end(s);
   }
 
   const gateway_profile* profile_config(const std::string& name) const {

@@ -2,6 +2,7 @@
 
 #include <caf/actor.hpp>
 
+#include <functional>
 #include <memory>
 
 #include "config/parley_config.hpp"
@@ -19,6 +20,11 @@ struct gateway_runtime {
   bool sender_is_identity = true;
   std::string server_version;
   std::shared_ptr<runtime_metrics> metrics;
+  /// For sessions of profiles with `nats_agent: {enabled: true}`: the
+  /// factory of their NATS agent; `on_stop` ends the session (an operator
+  /// stopped it). Unset: no session is exposed on NATS.
+  std::function<std::function<caf::actor(caf::local_actor*)>(const gateway_profile&, std::function<void()> on_stop)>
+      nats_agents;
 };
 
 /// Streamable HTTP MCP at /mcp, plus /healthz and /metrics: the HTTP side of

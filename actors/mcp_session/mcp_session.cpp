@@ -51,6 +51,15 @@ void finish_shutdown(session_ptr self) {
 
 void continue_shutdown(session_ptr self) {
   auto& st = self->state;
+  if (st.nats_agent) {
+    // NATS callers first: their streams end with an error, not silence.
+    auto agent = std::move(st.nats_agent);
+    st.nats_agent = caf::actor{};
+    self->request(agent, presence_stop_budget, shutdown_request{"session ends"})
+        .then([self](shutdown_done) { continue_shutdown(self); },
+              [self](caf::error&) { continue_shutdown(self); });
+    return;
+  }
   if (st.presence) {
     auto presence = std::move(st.presence);
     st.presence = caf::actor{};
@@ -90,6 +99,7 @@ void dispatch_request(session_ptr self, const mcp::rpc_message& m) {
     mcp::server_features f;
     f.channel = true;
     f.permission_relay = st.cfg.profile->relay_topic.has_value();
+    f.nats_agent = static_cast<bool>(st.nats_agent);
     f.version = st.cfg.server_version;
     respond(self, m.id_json, mcp::initialize_result(st.version, f));
     if (!params.client_name.empty())
@@ -148,7 +158,8 @@ void handle_input(session_ptr self, const std::string& text) {
 caf::behavior mcp_session(session_ptr self, session_settings cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
-  st.tools_list = mcp::tools_list_result(st.cfg.profile->allow);
+  if (st.cfg.spawn_nats_agent) st.nats_agent = st.cfg.spawn_nats_agent(self);
+  st.tools_list = mcp::tools_list_result(st.cfg.profile->allow, static_cast<bool>(st.nats_agent));
   st.read_cursors = st.cfg.initial_read_cursors;
   self->send(st.cfg.router, register_session{st.cfg.id, caf::actor_cast<caf::actor>(self), st.cfg.profile});
 
@@ -184,6 +195,8 @@ caf::behavior mcp_session(session_ptr self, session_settings cfg) {
                                 " bytes (stdio.max_line_bytes); the line was discarded"));
       },
       [self](delivery& d) { handle_delivery(self, std::move(d)); },
+      [self](agent_prompt& p) { push_event(self, std::move(p.notification), std::nullopt); },
+      [self](agent_permission_verdict& v) { handle_agent_verdict(self, v.request_id, v.allow); },
       [self](flush_read_state) { flush_cursors(self); },
       [self](permission_timeout& t) { handle_permission_timeout(self, t.request_id); },
       [self](shutdown_step) { continue_shutdown(self); },

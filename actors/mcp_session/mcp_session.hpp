@@ -3,6 +3,7 @@
 #include <caf/fwd.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -51,6 +52,9 @@ struct session_settings {
   /// Whether backend senders are the posters' handles (capabilities), so a
   /// catch-up can recognize this handle's own posts.
   bool sender_is_identity = true;
+  /// Spawns the session's NATS agent endpoint, linked to the session (the
+  /// host sets it when the session is exposed on NATS; nats_agent/).
+  std::function<caf::actor(caf::local_actor* session)> spawn_nats_agent;
 };
 
 /// Spawns one MCP client session: JSON-RPC dispatch, the four tools, live

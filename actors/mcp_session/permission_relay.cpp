@@ -29,15 +29,50 @@ void send_verdict(session_ptr self, const std::string& request_id, bool allow) {
 
 }  // namespace
 
+namespace {
+
+void relay_to_topic(session_ptr self, const mcp::permission_request& r);
+
+}  // namespace
+
 void handle_permission_request(session_ptr self, const std::string& params_json) {
   auto& st = self->state;
-  if (!st.cfg.profile->relay_topic) return;
+  if (!st.cfg.profile->relay_topic && !st.nats_agent) return;
   auto req = mcp::decode_permission_request(params_json);
   if (!req) {
     log::warn("permission", "ignoring a permission request without a valid request_id");
     return;
   }
   if (!st.pending_permissions.insert(req->request_id).second) return;
+  if (!st.nats_agent) {
+    relay_to_topic(self, *req);
+    return;
+  }
+  // A NATS caller being answered right now is asked first: it is the one
+  // the session is working for.
+  self->request(st.nats_agent, std::chrono::seconds(10), agent_permission{*req})
+      .then(
+          [self, r = *req](bool asked) {
+            if (asked) return;
+            if (self->state.cfg.profile->relay_topic) {
+              relay_to_topic(self, r);
+              return;
+            }
+            send_verdict(self, r.request_id, false);  // nobody to ask: no
+          },
+          [self, id = req->request_id](caf::error&) { send_verdict(self, id, false); });
+}
+
+void handle_agent_verdict(session_ptr self, const std::string& request_id, bool allow) {
+  if (!self->state.pending_permissions.count(request_id)) return;
+  send_verdict(self, request_id, allow);
+}
+
+namespace {
+
+void relay_to_topic(session_ptr self, const mcp::permission_request& r) {
+  auto& st = self->state;
+  const auto* req = &r;
   std::string prompt = st.cfg.profile->handle + " asks to run " + req->tool_name;
   if (!req->description.empty()) prompt += ": " + req->description;
   if (!req->input_preview.empty()) prompt += "\n" + req->input_preview;
@@ -46,6 +81,8 @@ void handle_permission_request(session_ptr self, const std::string& params_json)
   self->delayed_send(self, std::chrono::milliseconds(st.cfg.permission_timeout_ms),
                      permission_timeout{req->request_id});
 }
+
+}  // namespace
 
 bool handle_relay_message(session_ptr self, const delivery& d) {
   auto v = mcp::parse_verdict(d.msg.content);

@@ -49,6 +49,8 @@ struct session_state {
   int inflight = 0;
 
   caf::actor presence;
+  /// The NATS agent endpoint, when the session is exposed on NATS.
+  caf::actor nats_agent;
   /// Permission requests waiting for a verdict.
   std::set<std::string> pending_permissions;
 
@@ -83,6 +85,8 @@ void handle_permission_request(session_ptr self, const std::string& params_json)
 /// True when the delivery was a verdict (handled, never shown).
 bool handle_relay_message(session_ptr self, const delivery& d);
 void handle_permission_timeout(session_ptr self, const std::string& request_id);
+/// The NATS caller answered a permission request (or its query timed out).
+void handle_agent_verdict(session_ptr self, const std::string& request_id, bool allow);
 
 }  // namespace parley
 

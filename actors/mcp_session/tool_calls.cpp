@@ -96,6 +96,24 @@ void call_list_users(session_ptr self, const std::string& id_json, mcp::list_use
       }, on_failure(self, id_json));
 }
 
+void call_nats_reply(session_ptr self, const std::string& id_json, mcp::nats_reply_args args) {
+  auto& st = self->state;
+  if (!st.nats_agent) {
+    respond(self, id_json, mcp::tool_error("MCP error -32602: Tool reply not found"));
+    return;
+  }
+  ++st.inflight;
+  self->request(st.nats_agent, std::chrono::seconds(30), agent_reply{std::move(args)})
+      .then([self, id_json](done_result& r) {
+        done(self);
+        if (!r) {
+          respond(self, id_json, mcp::tool_error(r.error().message));
+          return;
+        }
+        respond(self, id_json, mcp::tool_result("sent"));
+      }, on_failure(self, id_json));
+}
+
 }  // namespace
 
 void handle_tools_call(session_ptr self, const std::string& id_json, const std::string& params_json) {
@@ -111,6 +129,8 @@ void handle_tools_call(session_ptr self, const std::string& id_json, const std::
     call_post(self, id_json, std::move(*p));
   else if (auto* l = std::get_if<mcp::list_users_args>(&call.args))
     call_list_users(self, id_json, std::move(*l));
+  else if (auto* n = std::get_if<mcp::nats_reply_args>(&call.args))
+    call_nats_reply(self, id_json, std::move(*n));
 }
 
 }  // namespace parley

@@ -80,6 +80,7 @@ void start_session(self_ptr self) {
   ss.permission_timeout_ms = cfg.permissions.timeout_ms;
   ss.max_input_bytes = cfg.stdio.max_line_bytes;
   ss.sender_is_identity = st.plan.plugin->capabilities().sender_is_identity;
+  ss.spawn_nats_agent = st.plan.spawn_nats_agent;
   st.session = spawn_mcp_session(self, std::move(ss));
   start_stdin_reader(st.session, caf::actor_cast<caf::actor>(self),
                      static_cast<std::size_t>(cfg.stdio.max_line_bytes));

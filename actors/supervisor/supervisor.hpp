@@ -2,6 +2,8 @@
 
 #include <caf/fwd.hpp>
 
+#include <functional>
+
 #include <map>
 #include <memory>
 #include <string>
@@ -20,6 +22,8 @@ struct stdio_plan {
   std::string server_version;
   std::string read_state_path;
   std::map<std::string, std::string> read_cursors;
+  /// Exposes the session as a NATS agent when set (`nats_agent:`).
+  std::function<caf::actor(caf::local_actor*)> spawn_nats_agent;
 };
 
 /// Spawns the root of the stdio process. It connects the backend (failing

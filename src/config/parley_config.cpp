@@ -333,6 +333,8 @@ parley_config parse_config(const value& root, const std::string& config_dir,
     s.finish();
   }
 
+  cfg.nats_agent = nats_agent::parse_agent_config(section(r, "nats_agent"), "nats_agent", problems);
+
   if (const value* bc = r.get("backend_config")) {
     if (bc->is_map())
       cfg.backend_config = *bc;

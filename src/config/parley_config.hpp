@@ -7,6 +7,7 @@
 
 #include "config/value.hpp"
 #include "gateway/gateway_config.hpp"
+#include "nats_agent/agent_config.hpp"
 #include "seam/result.hpp"
 
 namespace parley {
@@ -98,6 +99,9 @@ struct parley_config {
   /// post_topics and live_push make a profile named `default`; with
   /// gateway.profiles present the top-level identity and topics are optional.
   gateway_config gateway;
+  /// `nats_agent:` (issue 8): expose the session (stdio) or the sessions of
+  /// profiles that opt in (gateway) as NATS agents.
+  nats_agent::agent_config nats_agent;
 };
 
 /// Builds the typed config from a tree, recording every problem with its key

@@ -68,6 +68,11 @@ gateway_profile parse_profile(const std::string& name, const value& v, const std
     if (auto b = pr.boolean("enabled")) p.presence = *b;
     pr.finish();
   }
+  {
+    map_reader na(section(r, "nats_agent"), path + ".nats_agent", problems);
+    if (auto b = na.boolean("enabled")) p.nats_agent = *b;
+    na.finish();
+  }
   r.finish();
   return p;
 }

@@ -19,6 +19,9 @@ struct gateway_profile {
   bool mention_filter = false;
   bool echo_own_posts = false;
   bool presence = true;
+  /// `nats_agent: { enabled: true }`: each session of this profile is also
+  /// a NATS agent (the top-level `nats_agent:` block says where and how).
+  bool nats_agent = false;
 };
 
 /// A static bearer token, stored only as its SHA-256 (`parley hash-token`).

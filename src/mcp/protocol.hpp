@@ -22,6 +22,10 @@ struct server_features {
   bool channel = true;
   /// `experimental["claude/channel/permission"]`: only with a relay topic.
   bool permission_relay = false;
+  /// The session is also a NATS agent: the instructions explain its
+  /// prompts and the `reply` tool, and permission prompts can be relayed to
+  /// the NATS caller.
+  bool nats_agent = false;
   /// Server version string for serverInfo.
   std::string version;
 };

@@ -186,13 +186,19 @@ tool_call decode_tool_call(std::string_view params_json) {
     a.since_ms = r.integer("since_ms", 1);
     a.limit = r.integer("limit", 1);
     call.args = std::move(a);
+  } else if (name == tool_nats_reply) {
+    nats_reply_args a;
+    a.request_id = r.string("request_id", true).value_or("");
+    a.text = r.string("text", true).value_or("");
+    a.done = r.boolean("done").value_or(true);
+    call.args = std::move(a);
   } else {
     call.error = "MCP error -32602: Tool " + call.name + " not found";
   }
   return call;
 }
 
-std::string tools_list_result(const topic_allowlist& allow) {
+std::string tools_list_result(const topic_allowlist& allow, bool nats_reply) {
   const std::string allowed = describe_allowed(allow);
   const std::string configured =
       allow.topics().empty() ? std::string() : " Configured topics: " + quoted_list(allow.topics()) + ".";
@@ -260,6 +266,22 @@ std::string tools_list_result(const topic_allowlist& allow) {
   integer_property(w, "limit", 0, true, "The most peers to return.");
   schema_footer(w, {});
   w.end_object();
+
+  if (nats_reply) {
+    // The reference channel's schema: done defaults to true.
+    w.begin_object().key("name").value(tool_nats_reply);
+    w.key("description").value(
+        "Answer a request that arrived from NATS as a <channel request_id=\"...\"> event. The caller sees only what you send here, not your transcript. Pass its request_id; "
+        "send done=false for a partial answer and keep going, done=true (the default) with the "
+        "last part to end the caller's stream.");
+    w.key("inputSchema").begin_object().key("type").value("object").key("properties").begin_object();
+    string_property(w, "request_id", "The request_id of the channel event you are answering.");
+    string_property(w, "text", "The text to send (may be empty when only ending the stream).");
+    w.key("done").begin_object().key("type").value("boolean").key("default").value(true);
+    w.key("description").value("End the caller's stream after this text.").end_object();
+    schema_footer(w, {"request_id", "text"});
+    w.end_object();
+  }
 
   w.end_array().end_object();
   return std::move(w).take();

@@ -18,6 +18,9 @@ inline constexpr std::string_view tool_fetch_recent = "parley_fetch_recent";
 inline constexpr std::string_view tool_post = "parley_post";
 inline constexpr std::string_view tool_reply = "parley_reply";
 inline constexpr std::string_view tool_list_users = "parley_list_users";
+/// The NATS agent's answer tool, named as in the reference Claude Code NATS
+/// channel so prompts written for it work unchanged.
+inline constexpr std::string_view tool_nats_reply = "reply";
 
 struct fetch_recent_args {
   std::string topic;
@@ -43,12 +46,19 @@ struct list_users_args {
   std::optional<std::int64_t> limit;
 };
 
+/// `reply`: text for the NATS request `request_id`; `done` ends its stream.
+struct nats_reply_args {
+  std::string request_id;
+  std::string text;
+  bool done = true;
+};
+
 /// A decoded `tools/call`: typed arguments, or the text of an isError result
 /// telling the model what was wrong (argument errors are tool errors, not
 /// protocol errors, so the model can correct itself).
 struct tool_call {
   std::string name;
-  std::variant<std::monostate, fetch_recent_args, post_args, list_users_args> args;
+  std::variant<std::monostate, fetch_recent_args, post_args, list_users_args, nats_reply_args> args;
   std::string error;
 
   [[nodiscard]] bool ok() const noexcept { return error.empty(); }
@@ -62,7 +72,8 @@ struct tool_call {
 /// The `tools/list` result for a session with this allowlist: the four
 /// tools, schema-compatible with the original (topic enums when the
 /// allowlist is closed, the describeAllowed fragments).
-[[nodiscard]] std::string tools_list_result(const topic_allowlist& allow);
+/// With `nats_reply` the `reply` tool of a NATS agent session follows them.
+[[nodiscard]] std::string tools_list_result(const topic_allowlist& allow, bool nats_reply = false);
 
 /// A successful tool result whose single text item is `pretty_json`.
 [[nodiscard]] std::string tool_result(std::string_view pretty_json);
