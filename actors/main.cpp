@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   }
   if (cl.command == "serve") return cli::run_serve(cl);
   if (cl.command == "hash-token") return cli::run_hash_token(cl);
+  if (cl.command == "hash-secret") return cli::run_hash_secret(cl);
   if (cl.command == "post") return cli::run_post(cl);
   if (cl.command == "tail") return cli::run_tail(cl);
   if (cl.command == "doctor") return cli::run_doctor(cl);

@@ -8,7 +8,7 @@ namespace parley::cli {
 namespace {
 
 bool is_command(std::string_view s) {
-  for (auto c : {"stdio", "serve", "hash-token", "post", "tail", "doctor", "backends", "version", "help"})
+  for (auto c : {"stdio", "serve", "hash-token", "hash-secret", "post", "tail", "doctor", "backends", "version", "help"})
     if (s == c) return true;
   return false;
 }
@@ -91,6 +91,8 @@ commands:
   serve     the gateway: many MCP sessions over Streamable HTTP at /mcp
             parley serve [--config FILE] [--listen HOST:PORT]   (default gateway.listen, 127.0.0.1:7420)
   hash-token TOKEN   print the SHA-256 to put in gateway.tokens for a bearer token
+  hash-secret [SECRET]   print the scrypt hash to put in owners.<name>.secret_hash
+            (without SECRET the secret is read from stdin)
   post      post a message: parley post --topic T [--as HANDLE] [--reply-to ID] [TEXT...]
             (without TEXT the message is read from stdin)
   tail      print a topic's recent messages, then follow it live:

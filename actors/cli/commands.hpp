@@ -13,6 +13,8 @@ namespace parley::cli {
 [[nodiscard]] int run_serve(const command_line& cl);
 /// `parley hash-token TOKEN`
 [[nodiscard]] int run_hash_token(const command_line& cl);
+/// `parley hash-secret [SECRET]` (stdin without SECRET)
+[[nodiscard]] int run_hash_secret(const command_line& cl);
 /// `parley post`
 [[nodiscard]] int run_post(const command_line& cl);
 /// `parley tail`

@@ -228,7 +228,10 @@ parley_config parse_config(const value& root, const std::string& config_dir,
   // A gateway config describes its sessions in gateway.profiles; the
   // top-level identity and topics then only serve `parley stdio`.
   const value* gateway_block = root.find("gateway");
-  const bool has_gateway = gateway_block && gateway_block->find("profiles") && !gateway_block->find("profiles")->is_null();
+  // Owners (issue 9) bring their own profiles too.
+  const bool has_owners = root.find("owners") && !root.find("owners")->is_null();
+  const bool has_gateway =
+      (gateway_block && gateway_block->find("profiles") && !gateway_block->find("profiles")->is_null()) || has_owners;
   {
     const value& identity = section(r, "identity");
     map_reader id(identity, "identity", problems);
@@ -311,6 +314,7 @@ parley_config parse_config(const value& root, const std::string& config_dir,
   parse_auth(section(r, "auth"), cfg.auth, problems);
 
   cfg.gateway = parse_gateway_config(section(r, "gateway"), cfg.presence.topic, problems);
+  cfg.owners = parse_owners_config(section(r, "owners"), cfg.presence.topic, problems);
   // The top-level session keys are the gateway's `default` profile.
   if (!cfg.handle.empty() && !cfg.topics.empty() &&
       std::none_of(cfg.gateway.profiles.begin(), cfg.gateway.profiles.end(),

@@ -7,6 +7,7 @@
 
 #include "config/value.hpp"
 #include "gateway/gateway_config.hpp"
+#include "gateway/owners_config.hpp"
 #include "nats_agent/agent_config.hpp"
 #include "seam/result.hpp"
 
@@ -99,6 +100,9 @@ struct parley_config {
   /// post_topics and live_push make a profile named `default`; with
   /// gateway.profiles present the top-level identity and topics are optional.
   gateway_config gateway;
+  /// `owners:` (issue 9): who may sign in on the gateway's OAuth consent
+  /// page, each with their own profiles, topic namespace and limits.
+  std::vector<owner_config> owners;
   /// `nats_agent:` (issue 8): expose the session (stdio) or the sessions of
   /// profiles that opt in (gateway) as NATS agents.
   nats_agent::agent_config nats_agent;

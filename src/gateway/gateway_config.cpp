@@ -136,6 +136,17 @@ gateway_config parse_gateway_config(const value& v, const std::string& presence_
   return g;
 }
 
+gateway_profile parse_gateway_profile(const std::string& name, const value& v, const std::string& path,
+                                      const std::string& presence_topic, std::vector<config::problem>& problems) {
+  const std::size_t first = problems.size();
+  gateway_profile p = parse_profile(name, v, presence_topic, problems);
+  // parse_profile names keys under gateway.profiles.<name>; re-root them.
+  const std::string own = "gateway.profiles." + name;
+  for (std::size_t i = first; i < problems.size(); ++i)
+    if (problems[i].path.rfind(own, 0) == 0) problems[i].path = path + problems[i].path.substr(own.size());
+  return p;
+}
+
 bool parse_listen(const std::string& listen, std::string& host, std::int64_t& port) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) return false;

@@ -63,6 +63,14 @@ struct gateway_config {
 [[nodiscard]] gateway_config parse_gateway_config(const config::value& v, const std::string& presence_topic,
                                                   std::vector<config::problem>& problems);
 
+/// Reads one profile (`identity: {handle}`, `topics`, `post_topics`,
+/// `live_push`, `presence`, ...) exactly as gateway.profiles does, with
+/// problems reported under `path` (`owners.alice.profiles.web`): owners'
+/// profiles share the shape.
+[[nodiscard]] gateway_profile parse_gateway_profile(const std::string& name, const config::value& v,
+                                                    const std::string& path, const std::string& presence_topic,
+                                                    std::vector<config::problem>& problems);
+
 /// Splits `HOST:PORT` (`[::1]:7420` for IPv6); false if it is not one.
 [[nodiscard]] bool parse_listen(const std::string& listen, std::string& host, std::int64_t& port);
 
