@@ -105,6 +105,14 @@ struct session_profile {
   std::optional<std::string> relay_topic;
   /// Clamp for block_ms.
   std::int64_t block_max_ms = 60'000;
+  /// The owner's topic namespace as a prefix (`alice.`), empty for none
+  /// (issue 9): `allow` and the backend use prefixed names, the client never
+  /// sees the prefix.
+  std::string topic_prefix;
+  /// The allowlist as the client sees it (tools/list); unset: `allow`.
+  std::optional<topic_allowlist> shown_allow;
+  /// The presence topic of the session's owner; empty: the router's.
+  std::string presence_topic;
 };
 
 struct register_session {

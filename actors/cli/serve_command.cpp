@@ -29,7 +29,17 @@ int run_serve(const command_line& cl) {
     }
     g.listen = *cl.listen;
   }
-  if (g.profiles.empty()) {
+  // PARLEY_PUBLIC_URL (alias PARLEY_ISSUER_URL, the original's) wins over
+  // gateway.public_url: deployments set it per environment.
+  for (const char* name : {"PARLEY_PUBLIC_URL", "PARLEY_ISSUER_URL"}) {
+    if (const char* url = std::getenv(name); url && *url) {
+      g.public_url = url;
+      while (!g.public_url.empty() && g.public_url.back() == '/') g.public_url.pop_back();
+      g.public_url_given = true;
+      break;
+    }
+  }
+  if (g.profiles.empty() && cfg.owners.empty()) {
     std::fprintf(stderr,
                  "parley: fatal: %s defines no session profile: give identity.handle and topics at the top "
                  "level (profile `default`) or gateway.profiles\n",
@@ -38,10 +48,12 @@ int run_serve(const command_line& cl) {
   }
   const char* dev_token = std::getenv("PARLEY_DEV_TOKEN");
   if (dev_token && *dev_token) g.tokens.push_back({token_digest(dev_token), "default"});
-  if (g.tokens.empty()) {
+  const bool oauth = cfg.auth.mode == "oidc" || !cfg.owners.empty();
+  if (g.tokens.empty() && !oauth) {
     std::fprintf(stderr,
                  "parley: fatal: no credential would be accepted: list gateway.tokens ({sha256, profile}; "
-                 "`parley hash-token TOKEN` makes the hash) or set PARLEY_DEV_TOKEN for local use\n");
+                 "`parley hash-token TOKEN` makes the hash), configure owners: for the OAuth front door, "
+                 "or set PARLEY_DEV_TOKEN for local use\n");
     return 1;
   }
   for (const auto& t : g.tokens) {
@@ -139,8 +151,24 @@ int run_serve(const command_line& cl) {
       self->wait_for(supervisor);
       return 1;
     }
+    if (!g.public_url_given && g.port == 0)
+      g.public_url = "http://" + (g.listen_host.find(':') != std::string::npos ? "[" + g.listen_host + "]" : g.listen_host) +
+                     ":" + std::to_string(server->port());
+    const auto state_db =
+        (std::filesystem::path(read_state_store::default_path(cfg.state_path, "gateway")).parent_path() /
+         "parley-gateway.db")
+            .string();
+    auto door = gw.open_front_door(g.public_url, state_db);
+    if (!door) {
+      log::error("parley", "fatal: " + door.error().message);
+      server->stop();
+      gw.end_all_sessions(500);
+      self->send(supervisor, runtime_stop{});
+      self->wait_for(supervisor);
+      return 1;
+    }
     log::info("parley", "gateway listening on http://" + g.listen_host + ":" + std::to_string(server->port()) +
-                            "/mcp (public URL " + g.public_url + "/mcp, backend " + cfg.backend + ")");
+                            "/mcp (public URL " + g.public_url + "/mcp, backend " + cfg.backend + "; auth: " + *door + ")");
     const std::string why = wait_for_shutdown_signal();
     log::info("parley", "shutting down (" + why + ")");
     server->stop();

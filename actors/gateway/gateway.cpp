@@ -11,6 +11,9 @@
 #include <thread>
 
 #include "gateway/credentials.hpp"
+#include "gateway/front_door.hpp"
+#include "gateway/owner_quota.hpp"
+#include "gateway/profile_catalog.hpp"
 #include "gateway/http_session_output.hpp"
 #include "json/writer.hpp"
 #include "mcp/jsonrpc.hpp"
@@ -63,8 +66,34 @@ bool is_loopback_name(const std::string& host) {
   return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
 }
 
+/// Adds the headers every answer carries (spec-parley §7.1): never framed,
+/// no referrer, HTTPS remembered.
+class secured_exchange final : public http::exchange {
+ public:
+  explicit secured_exchange(std::shared_ptr<http::exchange> inner) : inner_(std::move(inner)) {}
+  void respond(http::response r) override {
+    add(r.header);
+    inner_->respond(std::move(r));
+  }
+  std::shared_ptr<http::event_stream> open_stream(http::headers extra) override {
+    add(extra);
+    return inner_->open_stream(std::move(extra));
+  }
+
+ private:
+  static void add(http::headers& h) {
+    h.emplace_back("x-frame-options", "DENY");
+    h.emplace_back("content-security-policy", "frame-ancestors 'none'");
+    h.emplace_back("referrer-policy", "no-referrer");
+    h.emplace_back("strict-transport-security", "max-age=31536000; includeSubDomains");
+    h.emplace_back("x-content-type-options", "nosniff");
+  }
+  std::shared_ptr<http::exchange> inner_;
+};
+
 struct hosted_session {
   std::string id;
+  std::string owner;
   session_id number = 0;
   caf::actor actor;
   std::shared_ptr<http_session_output> output;
@@ -78,7 +107,10 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
   gateway_config cfg;
   parley_config base;
   gateway_runtime rt;
-  std::vector<std::unique_ptr<credential_source>> credentials;
+  std::shared_ptr<const profile_catalog> catalog;
+  /// Set once the listening port is known (the public URL may name it).
+  std::shared_ptr<front_door> door;
+  std::unique_ptr<owner_quota> quota;
   std::string public_origin;
   bool loopback_listen = true;
 
@@ -115,18 +147,9 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     return std::nullopt;
   }
 
-  /// Who the request is, from the first credential source that knows it.
-  std::optional<principal> authenticate(const http::request& req) {
-    for (const auto& source : credentials)
-      if (auto p = source->authenticate(req)) return p;
-    ++auth_failures;
-    return std::nullopt;
-  }
-
-  http::response unauthorized() const {
-    auto r = json_error(401, -32001, "Unauthorized: a valid bearer token is required");
-    r.header.emplace_back("www-authenticate", "Bearer realm=\"parley\"");
-    return r;
+  std::shared_ptr<front_door> current_door() const {
+    std::lock_guard lock(mu);
+    return door;
   }
 
   // ---- sessions ------------------------------------------------------------
@@ -141,9 +164,11 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
   }
 
   std::shared_ptr<hosted_session> create(std::shared_ptr<const session_profile> profile, const std::string& digest,
-                                         const gateway_profile& gp) {
-    // `digest` is the principal's key: a token's SHA-256 here.
+                                         const catalog_entry& entry) {
+    const gateway_profile& gp = entry.config;
+    // `digest` is the principal's key: a token's SHA-256, or a grant's.
     auto s = std::make_shared<hosted_session>();
+    s->owner = entry.owner;
     s->id = random_session_id();
     s->number = next_number++;
     s->output = std::make_shared<http_session_output>(static_cast<std::size_t>(cfg.replay_events),
@@ -169,7 +194,7 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
         "gateway@" + gp.name + "@" + digest.substr(0, 16));
     ss.initial_read_cursors = read_state_store(ss.read_state_path).load();
     ss.presence_enabled = gp.presence && base.presence.enabled;
-    ss.presence_topic = base.presence.topic;
+    ss.presence_topic = entry.presence_topic;
     ss.heartbeat_ms = base.presence.heartbeat_ms;
     ss.ttl_ms = base.presence.ttl_ms;
     ss.max_input_bytes = cfg.max_body_bytes;
@@ -182,9 +207,10 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     s->actor = spawn_mcp_session(*rt.sys, std::move(ss));
     // However the session ends (DELETE, expiry, a failure), forget it and
     // answer whatever still waits on it, so no HTTP request hangs.
-    s->actor->attach_functor([weak = weak_from_this(), id = s->id, out = s->output](const caf::error&) {
+    s->actor->attach_functor([weak = weak_from_this(), id = s->id, owner = s->owner, out = s->output](const caf::error&) {
       out->close();
       if (auto self = weak.lock()) {
+        self->quota->close_session(owner);
         std::lock_guard lock(self->mu);
         self->sessions.erase(id);
       }
@@ -213,12 +239,6 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
       s = it->second;
     }
     end(s);
-  }
-
-  const gateway_profile* profile_config(const std::string& name) const {
-    for (const auto& p : cfg.profiles)
-      if (p.name == name) return &p;
-    return nullptr;
   }
 
   // ---- /mcp -------------------------------------------------------------------
@@ -263,12 +283,16 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
           return;
         }
       }
-      const auto* gp = profile_config(who.profile_name);
-      if (!gp) {
+      const auto* entry = catalog->find(who.owner, who.profile_name);
+      if (!entry) {
         ex->respond(json_error(500, -32603, "Internal error"));
         return;
       }
-      s = create(who.profile, digest, *gp);
+      if (!quota->open_session(who.owner)) {
+        ex->respond(json_error(429, -32000, "Too Many Requests: this owner already holds its maximum of sessions"));
+        return;
+      }
+      s = create(who.profile, digest, *entry);
     } else {
       if (initialize) {
         ex->respond(json_error(400, -32600, "Invalid Request: the session is already initialized"));
@@ -344,8 +368,9 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     ex->respond({200, {}, ""});
   }
 
-  void handle(http::request req, std::shared_ptr<http::exchange> ex) {
+  void handle(http::request req, std::shared_ptr<http::exchange> raw) {
     ++requests;
+    auto ex = std::make_shared<secured_exchange>(std::move(raw));
     std::string path = req.target.substr(0, req.target.find('?'));
     if (path == "/healthz") {
       // 503 while the backend is down, so a load balancer stops sending.
@@ -366,7 +391,22 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
       ex->respond({200, {{"content-type", "text/plain; version=0.0.4"}}, metrics()});
       return;
     }
+    auto gate = current_door();
+    if (!gate) {
+      ex->respond(json_error(503, -32000, "Service Unavailable: starting"));
+      return;
+    }
     if (path != "/mcp") {
+      // Browsers send Origin on cross-site POSTs: a foreign page must not
+      // submit the consent form or call /token for the user.
+      if (auto bad = check_origin(req); bad && req.method != "GET" && req.method != "OPTIONS") {
+        ex->respond(std::move(*bad));
+        return;
+      }
+      if (auto r = gate->handle(req)) {
+        ex->respond(std::move(*r));
+        return;
+      }
       ex->respond({404, {{"content-type", "text/plain"}}, "not found"});
       return;
     }
@@ -374,9 +414,18 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
       ex->respond(std::move(*bad));
       return;
     }
-    auto who = authenticate(req);
-    if (!who) {
-      ex->respond(unauthorized());
+    auto outcome = gate->authenticate(req);
+    if (auto* refusal = std::get_if<http::response>(&outcome)) {
+      ++auth_failures;
+      ex->respond(std::move(*refusal));
+      return;
+    }
+    auto* who = &std::get<principal>(outcome);
+    std::int64_t retry_after = 0;
+    if (!quota->admit_request(who->owner, retry_after)) {
+      auto r = json_error(429, -32000, "Too Many Requests: this owner's rate limit (rate_per_min) is exhausted");
+      r.header.emplace_back("retry-after", std::to_string(retry_after));
+      ex->respond(std::move(r));
       return;
     }
     if (req.method == "POST")
@@ -406,6 +455,7 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
            std::to_string(auth_failures.load()) + "\n";
     out += "# TYPE parley_events_dropped_total counter\nparley_events_dropped_total " + std::to_string(dropped) + "\n";
     if (rt.metrics) out += rt.metrics->prometheus();
+    out += quota->prometheus();
     return out;
   }
 
@@ -436,20 +486,8 @@ gateway::gateway(const parley_config& cfg, gateway_runtime rt) : impl_(std::make
   impl_->public_origin = origin_of(impl_->cfg.public_url);
   const auto& host = impl_->cfg.listen_host;
   impl_->loopback_listen = host == "127.0.0.1" || host == "::1" || host == "localhost";
-  std::map<std::string, std::shared_ptr<const session_profile>> by_name;
-  for (const auto& gp : impl_->cfg.profiles) {
-    auto p = std::make_shared<session_profile>();
-    p->handle = gp.handle;
-    auto allow = topic_allowlist::make(gp.topics, gp.post_topics, cfg.presence.topic);
-    if (allow) p->allow = std::move(*allow);
-    p->mention_filter = gp.mention_filter;
-    p->echo_own_posts = gp.echo_own_posts;
-    p->block_max_ms = cfg.catchup.block_max_ms;
-    by_name[gp.name] = std::move(p);
-  }
-  std::map<std::string, std::pair<std::string, std::shared_ptr<const session_profile>>> by_digest;
-  for (const auto& t : impl_->cfg.tokens) by_digest[t.sha256_hex] = {t.profile, by_name[t.profile]};
-  impl_->credentials.push_back(std::make_unique<static_token_source>(std::move(by_digest)));
+  impl_->catalog = std::make_shared<const profile_catalog>(cfg);
+  impl_->quota = std::make_unique<owner_quota>(cfg.owners);
   impl_->janitor = std::thread([i = impl_.get()] { i->janitor_loop(); });
 }
 
@@ -460,6 +498,16 @@ gateway::~gateway() {
   }
   impl_->janitor_cv.notify_all();
   if (impl_->janitor.joinable()) impl_->janitor.join();
+}
+
+result<std::string> gateway::open_front_door(const std::string& public_url, const std::string& default_state_db) {
+  auto door = front_door::make(impl_->base, public_url, impl_->catalog, default_state_db);
+  if (!door) return door.error();
+  std::string what = (*door)->describe();
+  std::lock_guard lock(impl_->mu);
+  impl_->public_origin = origin_of(public_url);
+  impl_->door = std::shared_ptr<front_door>(std::move(*door));
+  return what;
 }
 
 http::handler gateway::handler() {

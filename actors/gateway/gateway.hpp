@@ -38,6 +38,13 @@ class gateway {
   gateway(const gateway&) = delete;
   gateway& operator=(const gateway&) = delete;
 
+  /// Opens the authorization front door (static tokens, the built-in OAuth
+  /// server or OIDC) for `public_url`, once the listening port is known;
+  /// until then requests are answered 503. Returns what it accepts, for the
+  /// startup log; an error is fatal (unreadable grant DB, OIDC discovery).
+  [[nodiscard]] result<std::string> open_front_door(const std::string& public_url,
+                                                    const std::string& default_state_db);
+
   /// The request handler to give the HTTP server.
   [[nodiscard]] http::handler handler();
 

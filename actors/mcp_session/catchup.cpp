@@ -22,7 +22,8 @@ void process(session_ptr self, const delivery& d) {
   note_read(self, d.msg);
   if (st.cfg.metrics) st.cfg.metrics->messages_in++;
   if (fresh && d.push) {
-    push_event(self, d.notification, droppable_event{d.msg.topic, d.msg.cursor.text});
+    push_event(self, client_notification(self, d.msg, d.notification),
+               droppable_event{client_topic(self, d.msg.topic), d.msg.cursor.text});
     if (auto& m = st.cfg.metrics) {
       m->deliveries++;
       if (auto at = parse_iso8601_utc_ms(d.msg.timestamp))
@@ -64,8 +65,9 @@ void fetch(session_ptr self, const std::string& topic, std::optional<std::string
             });
 }
 
-void announce_backlog(session_ptr self, const std::string& topic, const std::string& from,
+void announce_backlog(session_ptr self, const std::string& backend_name, const std::string& from,
                       std::size_t count, bool at_least) {
+  const std::string topic = client_topic(self, backend_name);
   const std::string n = (at_least ? "at least " : "") + std::to_string(count);
   const std::string text = n + " more message" + (count == 1 ? "" : "s") + " on \"" + topic +
                            "\" arrived while this session was away and were not shown. Read them with "
@@ -141,8 +143,7 @@ void catch_up_topic(session_ptr self, const std::string& topic) {
       if (!state.seen[topic].first_seen(m.backend_msg_id)) continue;
       note_read(self, m);
       if (!is_own(self, m) && !filtered_by_mention(self, m))
-        push_event(self, std::make_shared<const std::string>(mcp::channel_notification(m)),
-                   droppable_event{m.topic, m.cursor.text});
+        push_event(self, client_notification(self, m, nullptr), droppable_event{client_topic(self, m.topic), m.cursor.text});
     }
     if (static_cast<std::int64_t>(r->messages.size()) >= limit) {
       count_rest(self, topic, r->next_cursor.text, r->next_cursor.text, 0, 0);

@@ -1,5 +1,6 @@
 #include "mcp_session/mcp_session.hpp"
 
+#include "mcp/protocol.hpp"
 #include "mcp/tools.hpp"
 #include "mcp_session/session_state.hpp"
 #include "presence_heartbeat/presence_heartbeat.hpp"
@@ -25,8 +26,10 @@ void start_presence(session_ptr self) {
   presence_settings ps;
   ps.topic = cfg.presence_topic;
   ps.handle = cfg.profile->handle;
-  ps.topics = cfg.profile->allow.topics();
-  ps.post_topics = cfg.profile->allow.post_patterns();
+  // What the client sees: peers compare these with their own.
+  const auto& shown = cfg.profile->shown_allow ? *cfg.profile->shown_allow : cfg.profile->allow;
+  ps.topics = shown.topics();
+  ps.post_topics = shown.post_patterns();
   ps.heartbeat_ms = cfg.heartbeat_ms;
   self->state.presence = spawn_presence_heartbeat(self, cfg.backend_conn, std::move(ps));
 }
@@ -159,7 +162,9 @@ caf::behavior mcp_session(session_ptr self, session_settings cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   if (st.cfg.spawn_nats_agent) st.nats_agent = st.cfg.spawn_nats_agent(self);
-  st.tools_list = mcp::tools_list_result(st.cfg.profile->allow, static_cast<bool>(st.nats_agent));
+  st.tools_list = mcp::tools_list_result(st.cfg.profile->shown_allow ? *st.cfg.profile->shown_allow
+                                                                      : st.cfg.profile->allow,
+                                         static_cast<bool>(st.nats_agent));
   st.read_cursors = st.cfg.initial_read_cursors;
   self->send(st.cfg.router, register_session{st.cfg.id, caf::actor_cast<caf::actor>(self), st.cfg.profile});
 
@@ -246,6 +251,27 @@ void note_read(session_ptr self, const message& m) {
     st.flush_scheduled = true;
     self->delayed_send(self, flush_delay, flush_read_state{});
   }
+}
+
+std::string client_topic(session_ptr self, const std::string& backend_topic) {
+  const auto& prefix = self->state.cfg.profile->topic_prefix;
+  if (!prefix.empty() && backend_topic.rfind(prefix, 0) == 0) return backend_topic.substr(prefix.size());
+  return backend_topic;
+}
+
+std::string backend_topic(session_ptr self, const std::string& client_topic) {
+  return self->state.cfg.profile->topic_prefix + client_topic;
+}
+
+message client_message(session_ptr self, message m) {
+  m.topic = client_topic(self, m.topic);
+  return m;
+}
+
+std::shared_ptr<const std::string> client_notification(session_ptr self, const message& m,
+                                                       std::shared_ptr<const std::string> shared) {
+  if (self->state.cfg.profile->topic_prefix.empty() && shared) return shared;
+  return std::make_shared<const std::string>(mcp::channel_notification(client_message(self, m)));
 }
 
 caf::actor spawn_mcp_session(caf::local_actor* parent, session_settings settings) {

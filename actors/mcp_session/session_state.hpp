@@ -72,6 +72,16 @@ void send_notification(session_ptr self, std::string json);
 void push_event(session_ptr self, std::shared_ptr<const std::string> json, std::optional<droppable_event> event);
 void respond(session_ptr self, const std::string& id_json, std::string result_json);
 void note_read(session_ptr self, const message& m);
+/// A backend topic as the client names it: without the owner's prefix.
+[[nodiscard]] std::string client_topic(session_ptr self, const std::string& backend_topic);
+/// A client's topic name as the backend stores it.
+[[nodiscard]] std::string backend_topic(session_ptr self, const std::string& client_topic);
+/// The message as the client sees it (topic without the owner's prefix).
+[[nodiscard]] message client_message(session_ptr self, message m);
+/// The channel event of `m` for this client: `shared` (built once by the
+/// router for every recipient) unless the owner's prefix must come off.
+[[nodiscard]] std::shared_ptr<const std::string> client_notification(session_ptr self, const message& m,
+                                                                     std::shared_ptr<const std::string> shared);
 
 // tool_calls.cpp
 void handle_tools_call(session_ptr self, const std::string& id_json, const std::string& params_json);

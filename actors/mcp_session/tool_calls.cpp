@@ -39,12 +39,16 @@ auto on_failure(session_ptr self, const std::string& id_json) {
 void call_fetch(session_ptr self, const std::string& id_json, mcp::fetch_recent_args args) {
   auto& st = self->state;
   ++st.inflight;
+  args.topic = backend_topic(self, args.topic);
   self->request(st.cfg.router, caf::infinite, tool_fetch{st.cfg.id, std::move(args)})
       .then([self, id_json](fetch_result& r) {
         done(self);
         if (r) {
           // Whatever the model fetched is never pushed to it again.
-          for (const auto& m : r->messages) self->state.seen[m.topic].mark(m.backend_msg_id);
+          for (auto& m : r->messages) {
+            self->state.seen[m.topic].mark(m.backend_msg_id);
+            m.topic = client_topic(self, m.topic);
+          }
         }
         count(self, runtime_metrics::fetch_recent, r.has_value());
         answer(self, id_json, r, [](const page& p) { return mcp::render_page(p); });
@@ -55,6 +59,7 @@ void call_post(session_ptr self, const std::string& id_json, mcp::post_args args
   auto& st = self->state;
   ++st.inflight;
   const auto tool = args.reply ? runtime_metrics::reply : runtime_metrics::post;
+  args.topic = backend_topic(self, args.topic);
   self->request(st.cfg.router, caf::infinite, tool_post{st.cfg.id, std::move(args)})
       .then([self, id_json, tool](post_result& r) {
         done(self);
@@ -66,7 +71,9 @@ void call_post(session_ptr self, const std::string& id_json, mcp::post_args args
 void call_list_users(session_ptr self, const std::string& id_json, mcp::list_users_args args) {
   auto& st = self->state;
   ++st.inflight;
-  self->request(st.cfg.router, caf::infinite, roster_fetch{st.cfg.id, args.topic})
+  std::optional<std::string> scope;
+  if (args.topic) scope = backend_topic(self, *args.topic);
+  self->request(st.cfg.router, caf::infinite, roster_fetch{st.cfg.id, scope})
       .then([self, id_json, args](fetch_result& r) {
         done(self);
         auto& state = self->state;
@@ -84,7 +91,10 @@ void call_list_users(session_ptr self, const std::string& id_json, mcp::list_use
         opts.ttl_ms = state.cfg.ttl_ms;
         opts.since_ms = args.since_ms.value_or(default_since_ms);
         auto peers = presence::compute_roster(r->messages, now_epoch_ms(), opts);
-        peers = presence::filter_reachable(std::move(peers), state.cfg.profile->allow, args.topic);
+        // Peers announce the names their clients see (the owner's presence
+        // topic is theirs alone), so reachability compares those.
+        const auto& shown = state.cfg.profile->shown_allow ? *state.cfg.profile->shown_allow : state.cfg.profile->allow;
+        peers = presence::filter_reachable(std::move(peers), shown, args.topic);
         std::vector<presence::peer> out;
         for (auto& p : peers) {
           if (args.online_only && !p.online) continue;

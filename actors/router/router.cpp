@@ -421,7 +421,8 @@ caf::behavior router(self_ptr self, caf::actor backend_conn, router_settings set
         if (r.scope)
           if (auto bad = check_topic(s->second, *r.scope)) return fetch_result{*bad};
         fetch_request req;
-        req.topic = st.settings.presence_topic;
+        req.topic = s->second.profile->presence_topic.empty() ? st.settings.presence_topic
+                                                              : s->second.profile->presence_topic;
         req.limit = st.settings.roster_window;
         self->delegate(st.backend_conn, fetch_cmd{std::move(req)});
         return caf::delegated<fetch_result>{};

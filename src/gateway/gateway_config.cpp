@@ -86,7 +86,10 @@ gateway_config parse_gateway_config(const value& v, const std::string& presence_
   if (auto s = r.string("listen", false)) g.listen = *s;
   if (!parse_listen(g.listen, g.listen_host, g.port))
     r.report("listen", "expected HOST:PORT (like 127.0.0.1:7420), got '" + g.listen + "'");
-  if (auto s = r.string("public_url", false)) g.public_url = *s;
+  if (auto s = r.string("public_url", false)) {
+    g.public_url = *s;
+    g.public_url_given = true;
+  }
   if (auto o = r.string_list("allowed_origins")) g.allowed_origins = *o;
   if (auto n = r.integer("io_threads", 1, 64)) g.io_threads = *n;
   if (auto n = r.integer("session_idle_timeout_s", 10, 31'536'000)) g.session_idle_timeout_s = *n;
@@ -96,6 +99,16 @@ gateway_config parse_gateway_config(const value& v, const std::string& presence_
   if (auto n = r.integer("max_sessions", 1, 10'000'000)) g.max_sessions = *n;
   if (g.public_url.empty()) g.public_url = "http://" + g.listen;
   while (!g.public_url.empty() && g.public_url.back() == '/') g.public_url.pop_back();
+
+  {
+    map_reader o(section(r, "oauth"), "gateway.oauth", problems);
+    if (auto s = o.string("state_db", false)) g.oauth.state_db = *s;
+    if (auto n = o.integer("code_ttl_s", 5, 3600)) g.oauth.code_ttl_s = *n;
+    if (auto n = o.integer("access_ttl_s", 1, 31'536'000)) g.oauth.access_ttl_s = *n;
+    if (auto n = o.integer("refresh_ttl_s", 60, 31'536'000 * 5LL)) g.oauth.refresh_ttl_s = *n;
+    if (auto n = o.integer("max_clients", 1, 10'000'000)) g.oauth.max_clients = *n;
+    o.finish();
+  }
 
   const value& profiles = section(r, "profiles");
   if (profiles.is_map()) {

@@ -30,6 +30,20 @@ struct gateway_token {
   std::string profile;
 };
 
+/// `gateway.oauth:` (issue 9): the built-in authorization server's state and
+/// lifetimes. It runs when `owners:` are configured and `auth.mode` is
+/// builtin.
+struct gateway_oauth_config {
+  /// The SQLite file of clients and grants (hashed); a restart keeps every
+  /// grant. Empty: `parley-gateway.db` in the state directory.
+  std::string state_db;
+  std::int64_t code_ttl_s = 60;
+  std::int64_t access_ttl_s = 3600;
+  std::int64_t refresh_ttl_s = 30LL * 24 * 3600;
+  /// Registered clients kept; one more evicts the oldest.
+  std::int64_t max_clients = 1000;
+};
+
 /// `gateway:` (ours): `parley serve`, Streamable HTTP MCP at /mcp.
 struct gateway_config {
   /// `HOST:PORT` (`gateway.listen`, or `parley serve --listen`); port 0
@@ -55,6 +69,10 @@ struct gateway_config {
   std::int64_t max_sessions = 10000;
   std::vector<gateway_profile> profiles;
   std::vector<gateway_token> tokens;
+  gateway_oauth_config oauth;
+  /// Whether `public_url` was given (config or PARLEY_PUBLIC_URL) rather
+  /// than derived from `listen` (then a port 0 is replaced by the bound one).
+  bool public_url_given = false;
 };
 
 /// Reads `gateway:` (absent: every default); problems carry `gateway.<key>`
