@@ -169,6 +169,8 @@ result<std::unique_ptr<front_door>> front_door::make(const parley_config& cfg, c
 
 bool front_door::oauth_enabled() const noexcept { return impl_->oauth(); }
 
+bool front_door::may_block() const noexcept { return static_cast<bool>(impl_->verifier); }
+
 std::string front_door::describe() const {
   if (impl_->builtin)
     return "built-in OAuth 2.1 for " + std::to_string(impl_->catalog->owners().size()) + " owner(s), plus static tokens";

@@ -38,6 +38,9 @@ class front_door {
   /// Who an /mcp request is, or the 401/403 that refuses it.
   [[nodiscard]] std::variant<principal, http::response> authenticate(const http::request& req) const;
 
+  /// Whether authenticate() may wait on the network (OIDC key refetch), so
+  /// the caller runs it off the I/O thread.
+  [[nodiscard]] bool may_block() const noexcept;
   /// Whether OAuth (built-in or OIDC) is on: 401s then name the metadata.
   [[nodiscard]] bool oauth_enabled() const noexcept;
   /// "static tokens", "built-in OAuth (N owners)", "OIDC, delegated to <issuer>".

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "gateway/blocking_pool.hpp"
 #include "gateway/credentials.hpp"
 #include "gateway/front_door.hpp"
 #include "gateway/owner_quota.hpp"
@@ -111,6 +112,8 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
   /// Set once the listening port is known (the public URL may name it).
   std::shared_ptr<front_door> door;
   std::unique_ptr<owner_quota> quota;
+  /// Where /mcp requests are authenticated when that may block (OIDC).
+  std::unique_ptr<blocking_pool> auth_pool = std::make_unique<blocking_pool>(2);
   std::string public_origin;
   bool loopback_listen = true;
 
@@ -399,7 +402,13 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     if (path != "/mcp") {
       // Browsers send Origin on cross-site POSTs: a foreign page must not
       // submit the consent form or call /token for the user.
-      if (auto bad = check_origin(req); bad && req.method != "GET" && req.method != "OPTIONS") {
+      // The consent page is sent with Referrer-Policy no-referrer, so a
+      // browser posts its form with `Origin: null`; the form's CSRF token and
+      // SameSite=Strict cookie are what protect it.
+      const auto* origin = req.find("origin");
+      const bool null_origin_consent = path == "/authorize/consent" && origin && *origin == "null";
+      if (auto bad = check_origin(req);
+          bad && req.method != "GET" && req.method != "OPTIONS" && !null_origin_consent) {
         ex->respond(std::move(*bad));
         return;
       }
@@ -414,7 +423,19 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
       ex->respond(std::move(*bad));
       return;
     }
-    auto outcome = gate->authenticate(req);
+    if (gate->may_block()) {
+      // An OIDC key refetch may wait on the network: not on the I/O thread.
+      auth_pool->post([self = shared_from_this(), gate, req = std::move(req), ex]() mutable {
+        self->serve_mcp(*gate, std::move(req), std::move(ex));
+      });
+      return;
+    }
+    serve_mcp(*gate, std::move(req), std::move(ex));
+  }
+
+  /// /mcp once the Origin is checked: who, how much, then the method.
+  void serve_mcp(const front_door& gate, http::request req, std::shared_ptr<http::exchange> ex) {
+    auto outcome = gate.authenticate(req);
     if (auto* refusal = std::get_if<http::response>(&outcome)) {
       ++auth_failures;
       ex->respond(std::move(*refusal));
@@ -492,6 +513,7 @@ gateway::gateway(const parley_config& cfg, gateway_runtime rt) : impl_(std::make
 }
 
 gateway::~gateway() {
+  impl_->auth_pool.reset();  // finishes what it holds, before anything else goes
   {
     std::lock_guard lock(impl_->janitor_mu);
     impl_->stopping = true;
