@@ -580,7 +580,15 @@ oauth_reply authorization_server::token_authorization_code(const form_params& pa
   auto taken = store_->take_code(code);
   if (!taken) return server_error(taken.error());
   const std::string_view invalid = "authorization grant is invalid or expired";
-  if (!*taken || (*taken)->expires_at <= t || (*taken)->client_id != client.client_id)
+  // The family of the tokens a code buys is named after the code, so a
+  // code presented again (stolen, replayed) can take those tokens down with
+  // it (OAuth 2.1 §4.1.3: the server SHOULD revoke them).
+  const std::string family = sha256_hex("family\n" + code);
+  if (!*taken) {
+    if (auto r = store_->revoke_whole_family(family); !r) return server_error(r.error());
+    return oauth_error(400, "invalid_grant", invalid);
+  }
+  if ((*taken)->expires_at <= t || (*taken)->client_id != client.client_id)
     return oauth_error(400, "invalid_grant", invalid);
   const code_grant& g = **taken;
   const auto redirect_uri = params.get("redirect_uri");
@@ -595,12 +603,12 @@ oauth_reply authorization_server::token_authorization_code(const form_params& pa
     return oauth_error(400, "invalid_grant", "PKCE verification failed");
   if (auto r = params.get("resource"); r && *r != resource_)
     return oauth_error(400, "invalid_target", "resource must be " + resource_);
-  return issue_tokens(g, t);
+  return issue_tokens(g, t, family);
 }
 
-oauth_reply authorization_server::issue_tokens(const code_grant& g, std::int64_t t) {
+oauth_reply authorization_server::issue_tokens(const code_grant& g, std::int64_t t, const std::string& family_id) {
   token_grant access;
-  access.family_id = random_uuid();
+  access.family_id = family_id;
   access.owner = g.owner;
   access.profile = g.profile;
   access.client_id = g.client_id;

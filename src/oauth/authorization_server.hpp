@@ -134,7 +134,7 @@ class authorization_server {
                                        std::int64_t now);
   oauth_reply token_refresh(const form_params& params, const client_record& client,
                             std::int64_t now);
-  oauth_reply issue_tokens(const code_grant& code, std::int64_t now);
+  oauth_reply issue_tokens(const code_grant& code, std::int64_t now, const std::string& family_id);
 
   [[nodiscard]] std::int64_t now() const;
   void maybe_sweep(std::int64_t now);

@@ -401,6 +401,11 @@ result<std::optional<token_grant>> grant_store::find_access(const std::string& a
   return std::optional<token_grant>(read_token(s));
 }
 
+result<void> grant_store::revoke_whole_family(const std::string& family_id) {
+  std::lock_guard lock(mutex_);
+  return revoke_family(family_id);
+}
+
 result<void> grant_store::revoke_family(const std::string& family_id) {
   for (const char* sql_text : {"DELETE FROM access_tokens WHERE family_id = ?1",
                                "DELETE FROM refresh_tokens WHERE family_id = ?1"}) {

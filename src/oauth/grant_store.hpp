@@ -146,6 +146,9 @@ class grant_store {
   /// RFC 7009: an access token is deleted; a refresh token takes its whole
   /// family with it. Unknown tokens are no error.
   [[nodiscard]] result<void> revoke(const std::string& token);
+  /// Revokes every access and refresh token of a family (a replayed
+  /// authorization code takes down what it bought). Unknown: no error.
+  [[nodiscard]] result<void> revoke_whole_family(const std::string& family_id);
 
   /// Deletes every row expired at `now`; returns how many.
   [[nodiscard]] result<std::size_t> sweep(std::int64_t now);

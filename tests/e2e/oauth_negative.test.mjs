@@ -129,12 +129,17 @@ test('no token: 401 whose challenge names the protected resource metadata', asyn
   assert.equal(meta.token_endpoint, `${gw.origin}/token`);
 });
 
-test('a code is single-use', async () => {
+test('a code is single-use, and presenting it again revokes what it bought', async () => {
   const c = await codeFor('alice');
-  assert.equal((await exchange(c)).status, 200);
+  const first = await exchange(c);
+  assert.equal(first.status, 200);
+  assert.equal((await mcp(first.body.access_token, initialize)).status, 200);
   const again = await exchange(c);
   assert.equal(again.status, 400);
   assert.equal(again.body.error, 'invalid_grant');
+  assertInvalidTokenChallenge(await mcp(first.body.access_token, initialize));
+  const refreshed = await token({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token, client_id: c.client.client_id });
+  assert.equal(refreshed.body.error, 'invalid_grant');
 });
 
 test('a PKCE verifier that does not match is refused, and burns the code', async () => {
