@@ -65,8 +65,9 @@ int run_serve(const command_line& cl) {
   }
   // Sessions of opted-in profiles are NATS agents: one connection for all.
   std::unique_ptr<agent_host> agents;
-  const bool any_agent = std::any_of(g.profiles.begin(), g.profiles.end(),
-                                     [](const gateway_profile& p) { return p.nats_agent; });
+  bool any_agent = std::any_of(g.profiles.begin(), g.profiles.end(), [](const gateway_profile& p) { return p.nats_agent; });
+  for (const auto& o : cfg.owners)
+    for (const auto& p : o.profiles) any_agent = any_agent || p.nats_agent;
   if (any_agent && !cfg.nats_agent.enabled) {
     std::fprintf(stderr, "parley: fatal: a profile sets nats_agent.enabled but there is no top-level nats_agent "
                          "block saying where NATS is (nats_agent: {servers: ...})\n");
@@ -120,7 +121,7 @@ int run_serve(const command_line& cl) {
     rt.sender_is_identity = plugin->capabilities().sender_is_identity;
     rt.server_version = PARLEY_VERSION;
     if (agents) {
-      rt.nats_agents = [&agents, &sys, agent_cfg = cfg.nats_agent](const gateway_profile& p,
+      rt.nats_agents = [&agents, &sys, agent_cfg = cfg.nats_agent](const gateway_profile& p, const std::string& owner,
                                                                    std::function<void()> on_stop) {
         // The session name is the handle (suffixed when taken); one
         // environment variable cannot name many sessions.
@@ -128,6 +129,12 @@ int run_serve(const command_line& cl) {
         src.env_session.reset();
         src.config_session.reset();
         src.session_basis = p.handle;
+        // An owner's sessions are theirs on NATS too: their subjects and
+        // their control plane (agents.parley.<owner>), not another owner's.
+        if (!owner.empty()) {
+          src.env_owner.reset();
+          src.config_owner = owner;
+        }
         auto id = nats_agent::resolve_identity(src);
         agent_session_info info;
         info.base = id ? *id : nats_agent::identity{agent_cfg.agent, "unknown", "default"};

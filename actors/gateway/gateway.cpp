@@ -204,7 +204,7 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     ss.sender_is_identity = rt.sender_is_identity;
     ss.metrics = rt.metrics;
     if (gp.nats_agent && rt.nats_agents)
-      ss.spawn_nats_agent = rt.nats_agents(gp, [weak = weak_from_this(), id = s->id] {
+      ss.spawn_nats_agent = rt.nats_agents(gp, entry.owner, [weak = weak_from_this(), id = s->id] {
         if (auto self = weak.lock()) self->end_by_id(id);
       });
     s->actor = spawn_mcp_session(*rt.sys, std::move(ss));

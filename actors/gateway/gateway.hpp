@@ -21,9 +21,11 @@ struct gateway_runtime {
   std::string server_version;
   std::shared_ptr<runtime_metrics> metrics;
   /// For sessions of profiles with `nats_agent: {enabled: true}`: the
-  /// factory of their NATS agent; `on_stop` ends the session (an operator
+  /// factory of their NATS agent; `owner` is the session's Parley owner
+  /// ("" for gateway.profiles); `on_stop` ends the session (an operator
   /// stopped it). Unset: no session is exposed on NATS.
-  std::function<std::function<caf::actor(caf::local_actor*)>(const gateway_profile&, std::function<void()> on_stop)>
+  std::function<std::function<caf::actor(caf::local_actor*)>(const gateway_profile&, const std::string& owner,
+                                                               std::function<void()> on_stop)>
       nats_agents;
 };
 

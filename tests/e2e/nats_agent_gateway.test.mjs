@@ -8,6 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { connect as natsConnect, createInbox } from 'nats';
 import { scratch, writeConfig, run, sleep, watchStderr, PARLEY_BIN } from './harness.mjs';
+import { startOAuthGateway, connectAs } from './oauth_harness.mjs';
 
 const NATS_URL = process.env.PARLEY_NATS_SERVERS;
 const TOKEN = 'token-for-the-nats-agent-gateway-test';
@@ -122,6 +123,36 @@ test('each session of an opted-in profile is an agent named by its handle', asyn
   } finally {
     gw.p.kill('SIGTERM');
     assert.equal(await gw.exited, 0);
+    await nc.drain();
+    cleanup();
+  }
+});
+
+test('with owners, each owner\'s sessions are agents under that owner, with their own control plane', async () => {
+  const { dir, cleanup } = scratch();
+  const nc = await natsConnect({ servers: NATS_URL });
+  const gw = await startOAuthGateway(dir, {
+    profileExtra: ', nats_agent: {enabled: true}',
+    extra: `nats_agent:\n  servers: ${NATS_URL}\n`,
+  });
+  try {
+    const alice = await connectAs(gw, 'alice');
+    const bob = await connectAs(gw, 'bob');
+    const ask = async (owner) => JSON.parse(dec.decode((await nc.request(`agents.parley.${owner}`,
+      enc.encode('{"sessionMode":"list"}'), { timeout: 5000 })).data));
+    let a; let b;
+    for (let i = 0; i < 30; i++) {
+      a = await ask('alice').catch(() => ({ sessions: [] }));
+      b = await ask('bob').catch(() => ({ sessions: [] }));
+      if (a.sessions.length && b.sessions.length) break;
+      await sleep(200);
+    }
+    assert.deepEqual(a.sessions.map((s) => [s.owner, s.handle, s.subject]), [['alice', 'alice', 'agents.prompt.parley.alice.alice']]);
+    assert.deepEqual(b.sessions.map((s) => [s.owner, s.handle]), [['bob', 'bob']]);
+    await alice.client.close();
+    await bob.client.close();
+  } finally {
+    await gw.stop();
     await nc.drain();
     cleanup();
   }

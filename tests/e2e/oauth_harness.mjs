@@ -14,7 +14,7 @@ export const OWNERS = {
 };
 
 /** Starts `parley serve` with owners alice and bob, each in their own namespace. */
-export async function startOAuthGateway(dir, { accessTtl = 3600, extra = '', listen = '127.0.0.1:0' } = {}) {
+export async function startOAuthGateway(dir, { accessTtl = 3600, extra = '', listen = '127.0.0.1:0', profileExtra = '' } = {}) {
   const hashes = {};
   for (const [name, o] of Object.entries(OWNERS)) hashes[name] = (await run(['hash-secret', o.secret])).stdout.trim().split('\n').at(-1);
   const cfg = writeConfig(dir, 'oauth-gateway.yaml', `gateway:
@@ -26,13 +26,13 @@ owners:
     secret_hash: "${hashes.alice}"
     namespace: alice
     profiles:
-      default: {handle: alice, topics: [general, alice-only]}
+      default: {handle: alice, topics: [general, alice-only]${profileExtra}}
   bob:
     secret_hash: "${hashes.bob}"
     namespace: bob
     max_sessions: 3
     profiles:
-      default: {handle: bob, topics: [general]}
+      default: {handle: bob, topics: [general]${profileExtra}}
 backend_config:
   db_path: ${join(dir, 'parley.db')}
 ${extra}`);
