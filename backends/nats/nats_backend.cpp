@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <thread>
 
 #include "nats_payload.hpp"
 #include "util/iso_time.hpp"
@@ -369,11 +370,17 @@ result<void> nats_backend::ensure_stream(const std::string& topic) {
   jsStreamInfo* si = nullptr;
   jsErrCode jerr = static_cast<jsErrCode>(0);
   natsStatus s = js_AddStream(&si, js_, &sc, nullptr, &jerr);
-  if (s == NATS_TIMEOUT) {
-    // The JetStream API answers slowly under load; one more try before
-    // failing the post (which the caller may retry anyway).
+  // Transient server-side failures get two more tries before the post
+  // fails (the caller may retry anyway): the JetStream API answers slowly
+  // under load (timeout), and nats-server 2.9 sometimes fails to create a
+  // stream's file store while others are created and deleted around it
+  // (JetStream error 10049, seen in CI).
+  constexpr auto store_failed = static_cast<jsErrCode>(10049);
+  for (int attempt = 1; attempt < 3 && (s == NATS_TIMEOUT || jerr == store_failed); ++attempt) {
     if (si) jsStreamInfo_Destroy(si);
     si = nullptr;
+    jerr = static_cast<jsErrCode>(0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
     s = js_AddStream(&si, js_, &sc, nullptr, &jerr);
   }
   if (si) jsStreamInfo_Destroy(si);
