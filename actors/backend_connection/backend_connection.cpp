@@ -71,8 +71,18 @@ caf::behavior backend_connection(caf::stateful_actor<backend_connection_state>* 
     caf::anon_send(me, health_event{state, reason});
   });
   return {
-      [self](post_cmd& cmd) { self->delegate(self->state.pick(), std::move(cmd)); },
-      [self](fetch_cmd& cmd) { self->delegate(self->state.pick(), std::move(cmd)); },
+      // The plugin's fast path first: when it can answer without waiting,
+      // the answer costs no thread hand-off at all.
+      [self, plugin](post_cmd& cmd) -> caf::result<post_result> {
+        if (auto done = plugin->try_post(cmd.req)) return std::move(*done);
+        self->delegate(self->state.pick(), std::move(cmd));
+        return caf::delegated<post_result>{};
+      },
+      [self, plugin](fetch_cmd& cmd) -> caf::result<fetch_result> {
+        if (auto done = plugin->try_fetch_recent(cmd.req)) return std::move(*done);
+        self->delegate(self->state.pick(), std::move(cmd));
+        return caf::delegated<fetch_result>{};
+      },
       [self](subscribe_cmd& cmd) { self->delegate(self->state.pick(), std::move(cmd)); },
       [self](connect_cmd& cmd) { self->delegate(self->state.pick(), std::move(cmd)); },
       [self](disconnect_cmd& cmd) { self->delegate(self->state.pick(), std::move(cmd)); },

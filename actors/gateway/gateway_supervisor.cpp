@@ -52,6 +52,7 @@ caf::behavior gateway_supervisor(self_ptr self, parley_config cfg, std::shared_p
             }
             router_settings rs;
             rs.presence_topic = state.cfg.presence.topic;
+            rs.fast_path = state.plugin;
             state.handles.router = spawn_router(self, state.handles.backend_conn, rs);
             state.handles.state_writer = spawn_state_writer(self);
             settle(self, state.handles);

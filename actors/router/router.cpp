@@ -226,11 +226,10 @@ std::optional<error> check_topic(const session_entry& s, const std::string& topi
 /// Writes a session's post durably, then pokes the topic's subscription so
 /// the other local sessions get it at once. Deliveries to the posting session
 /// on that topic wait until the id is known, so its own post is recognized.
-caf::response_promise post_for(self_ptr self, session_id sid, post_request req) {
+caf::result<post_result> post_for(self_ptr self, session_id sid, post_request req) {
   auto& st = self->state;
   const std::string topic = req.topic;
   st.session_topics[{sid, topic}].inflight++;
-  auto rp = self->make_response_promise();
   auto settle = [self, sid, topic](const post_result* r) {
     auto& pst = self->state.session_topics[{sid, topic}];
     pst.inflight--;
@@ -242,6 +241,13 @@ caf::response_promise post_for(self_ptr self, session_id sid, post_request req) 
     }
     flush_held(self, sid, topic);
   };
+  if (st.settings.fast_path) {
+    if (auto done = st.settings.fast_path->try_post(req)) {
+      settle(&*done);
+      return std::move(*done);
+    }
+  }
+  auto rp = self->make_response_promise();
   self->request(st.backend_conn, backend_timeout, post_cmd{std::move(req)})
       .then(
           [settle, rp](post_result& r) mutable {

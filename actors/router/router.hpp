@@ -3,7 +3,10 @@
 #include <caf/fwd.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
+
+#include "seam/backend.hpp"
 
 namespace parley {
 
@@ -13,6 +16,11 @@ struct router_settings {
   std::string presence_topic = "parley-presence";
   /// Most recent presence records read for a roster (the original's 500).
   std::size_t roster_window = 500;
+  /// The plugin behind backend_conn, for backend::try_post: a post it can
+  /// write without waiting is written here, sparing the round trip to a
+  /// backend thread and the request's timeout timer. Null: always the
+  /// backend connection.
+  std::shared_ptr<backend> fast_path;
 };
 
 /// Spawns the router, linked to `parent`: the only place that decides who

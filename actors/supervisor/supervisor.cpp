@@ -14,7 +14,10 @@ namespace parley {
 
 namespace {
 
-constexpr std::size_t backend_workers = 4;
+// One session rarely has more than two seam calls in flight that must wait
+// (a catch-up read beside a post); SQLite answers most calls without a
+// worker at all (backend::try_post). Each worker is a thread.
+constexpr std::size_t backend_workers = 2;
 constexpr auto connect_timeout = std::chrono::seconds(30);
 constexpr auto session_stop_budget = std::chrono::milliseconds(1500);
 constexpr auto disconnect_budget = std::chrono::milliseconds(300);
@@ -42,6 +45,7 @@ void start_session(self_ptr self) {
   const auto& cfg = st.plan.cfg;
   router_settings rs;
   rs.presence_topic = cfg.presence.topic;
+  rs.fast_path = st.plan.plugin;
   st.router = spawn_router(self, st.backend_conn, rs);
 
   auto allow = topic_allowlist::make(cfg.topics, cfg.post_topics, cfg.presence.topic);

@@ -81,12 +81,21 @@ bool change_watcher::drain_inotify() {
 }
 
 void change_watcher::run() {
+  bool was_watching = true;
   while (!stopping_.load()) {
     pollfd fds[2] = {{event_fd_, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
-    const int nfds = inotify_fd_ >= 0 ? 2 : 1;
+    const bool wanted = !files_wanted_ || files_wanted_();
+    const int nfds = inotify_fd_ >= 0 && wanted ? 2 : 1;
     const int rc = ::poll(fds, static_cast<nfds_t>(nfds), static_cast<int>(fallback_.count()));
     if (stopping_.load()) break;
     bool wake = rc == 0;  // the fallback timer
+    if (nfds == 2 && !was_watching) {
+      // Events queued while nobody listened say nothing now: the wake-up
+      // below rescans from the last position anyway.
+      (void)drain_inotify();
+      wake = true;
+    }
+    was_watching = nfds == 2;
     if (rc > 0 && (fds[0].revents & POLLIN)) {
       std::uint64_t count = 0;
       [[maybe_unused]] auto n = ::read(event_fd_, &count, sizeof count);

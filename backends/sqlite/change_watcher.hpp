@@ -26,6 +26,11 @@ class change_watcher {
   void stop();
   /// Requests a wake from any thread (cheap: one eventfd write).
   void notify() noexcept;
+  /// File events are only worth a wake-up while `wanted()` is true (someone
+  /// subscribes); otherwise every commit, this process's own included, would
+  /// wake the thread for nothing. Call before start(); call notify() when
+  /// the answer turns true.
+  void watch_files_while(std::function<bool()> wanted) { files_wanted_ = std::move(wanted); }
   /// Whether file events are watched (false: only the fallback timer).
   [[nodiscard]] bool watching_files() const noexcept { return inotify_fd_ >= 0; }
 
@@ -38,6 +43,7 @@ class change_watcher {
   std::string base_;
   std::chrono::milliseconds fallback_;
   std::function<void()> on_wake_;
+  std::function<bool()> files_wanted_;
   int inotify_fd_ = -1;
   int event_fd_ = -1;
   std::atomic<bool> stopping_{false};

@@ -52,6 +52,12 @@ constexpr std::string_view row_sql =
     "SELECT sender, content, ts, in_reply_to FROM messages WHERE id = ?";
 
 constexpr int wal_extra_attempts = 20;
+constexpr int busy_timeout_ms = 5000;
+// SQLite's own auto-checkpoint threshold (pages in the WAL). We checkpoint
+// ourselves, on the change watcher's thread (checkpoint_if_due): a
+// checkpoint copies megabytes and flushes them to disk, which no poster and
+// no actor thread (see try_post) should wait for.
+constexpr int checkpoint_pages = 1000;
 constexpr std::int64_t prune_interval_ms = 3'600'000;
 constexpr std::int64_t error_log_interval_ms = 60'000;
 
@@ -237,7 +243,7 @@ result<void> sqlite_backend::connect(const sqlite_config& cfg) {
     auto db = connection::open(cfg_.db_path);
     if (!db) return db.error();
     hub_->conn->db = std::move(*db);
-    sqlite3_busy_timeout(hub_->conn->db.get(), 5000);
+    sqlite3_busy_timeout(hub_->conn->db.get(), busy_timeout_ms);
     if (auto r = hub_->conn->prepare(); !r) return r;
   }
   {
@@ -248,6 +254,8 @@ result<void> sqlite_backend::connect(const sqlite_config& cfg) {
   if (cfg_.retention_days) prune_expired();
   watcher_ = std::make_unique<change_watcher>(
       cfg_.db_path, std::chrono::milliseconds(cfg_.poll_interval_ms), [this] { on_watcher_wake(); });
+  watcher_->watch_files_while(
+      [hub = hub_] { return hub->live_count.load(std::memory_order_relaxed) > 0; });
   watcher_->start();
   report_health(health::connected, "opened " + cfg_.db_path);
   return {};
@@ -262,7 +270,7 @@ result<void> sqlite_backend::open_connections() {
 
   // busy_timeout first, so that the WAL switch below waits for other
   // processes instead of failing at once (the original's first-boot race).
-  sqlite3_busy_timeout(raw, 5000);
+  sqlite3_busy_timeout(raw, busy_timeout_ms);
   if (!is_memory_path(cfg_.db_path)) {
     result<void> wal = writer_->db.exec("PRAGMA journal_mode = WAL");
     for (int attempt = 0; !wal && attempt < wal_extra_attempts; ++attempt) {
@@ -273,6 +281,15 @@ result<void> sqlite_backend::open_connections() {
       log::warn("sqlite", "WAL conversion still busy after " + std::to_string(wal_extra_attempts) +
                               " retries; continuing in default journal mode: " + wal.error().message);
   }
+  // Replaces the automatic checkpoint (same threshold): the hook only counts
+  // WAL pages, and the watcher thread checkpoints.
+  sqlite3_wal_hook(
+      raw,
+      [](void* pages, sqlite3*, const char*, int n) {
+        static_cast<std::atomic<int>*>(pages)->store(n, std::memory_order_relaxed);
+        return SQLITE_OK;
+      },
+      &wal_pages_);
   const std::string sync = cfg_.synchronous == "full" ? "FULL" : "NORMAL";
   if (auto r = writer_->db.exec("PRAGMA synchronous = " + sync); !r) return r;
   if (auto r = writer_->db.exec(schema_sql); !r)
@@ -290,7 +307,7 @@ result<void> sqlite_backend::open_connections() {
   auto rdb = connection::open(cfg_.db_path);
   if (!rdb) return rdb.error();
   reader_->db = std::move(*rdb);
-  sqlite3_busy_timeout(reader_->db.get(), 5000);
+  sqlite3_busy_timeout(reader_->db.get(), busy_timeout_ms);
   return reader_->prepare();
 }
 
@@ -339,6 +356,8 @@ result<std::unique_ptr<subscription>> sqlite_backend::subscribe(const std::strin
     hub_->by_topic.emplace(topic, entry);
     hub_->live_count.fetch_add(1);
   }
+  // The first subscriber: the watcher starts listening to file events.
+  if (watcher_) watcher_->notify();
   return std::unique_ptr<subscription>(std::make_unique<sqlite_subscription>(hub_, entry));
 }
 
@@ -365,6 +384,73 @@ result<std::string> sqlite_backend::post(const post_request& req) {
     queue_cv_.notify_all();
   }
   return std::move(*me.outcome);
+}
+
+std::optional<result<std::string>> sqlite_backend::try_post(const post_request& req) {
+  if (!connected_) return result<std::string>{fail(errc::not_connected, "sqlite backend is not connected")};
+  // With synchronous=FULL every commit waits for the disk: that belongs on a
+  // backend thread.
+  if (cfg_.synchronous == "full") return std::nullopt;
+  {
+    std::unique_lock lock(queue_mu_, std::try_to_lock);
+    if (!lock.owns_lock() || leader_active_ || !queue_.empty()) return std::nullopt;
+    leader_active_ = true;
+  }
+  std::optional<result<std::string>> outcome;
+  {
+    std::unique_lock writer_lock(writer_->mu, std::try_to_lock);
+    if (writer_lock.owns_lock()) outcome = commit_without_waiting(req);
+  }
+  {
+    std::lock_guard lock(queue_mu_);
+    leader_active_ = false;
+  }
+  queue_cv_.notify_all();
+  if (outcome && *outcome) after_commit();
+  return outcome;
+}
+
+std::optional<result<std::string>> sqlite_backend::commit_without_waiting(const post_request& req) {
+  sqlite3* db = writer_->db.get();
+  // Another process holding the write lock answers SQLITE_BUSY at once
+  // instead of being waited for.
+  sqlite3_busy_timeout(db, 0);
+  struct restore_timeout {
+    sqlite3* db;
+    ~restore_timeout() { sqlite3_busy_timeout(db, busy_timeout_ms); }
+  } restore{db};
+  int rc = writer_->begin_immediate.step();
+  writer_->begin_immediate.reset();
+  if (is_busy(rc)) return std::nullopt;
+  if (rc != SQLITE_DONE)
+    return result<std::string>{fail(errc::backend_unavailable,
+                                    "sqlite: cannot start a write transaction: " + writer_->db.last_error())};
+  pending_post p;
+  p.req = &req;
+  auto id = insert_one(p);
+  if (!id) {
+    (void)writer_->db.exec("ROLLBACK");
+    return id;
+  }
+  rc = writer_->commit.step();
+  writer_->commit.reset();
+  if (rc != SQLITE_DONE) {
+    const bool busy = is_busy(rc);
+    const std::string why = writer_->db.last_error();
+    (void)writer_->db.exec("ROLLBACK");
+    if (busy) return std::nullopt;
+    return result<std::string>{fail(errc::backend_unavailable, "sqlite: commit failed: " + why)};
+  }
+  return id;
+}
+
+void sqlite_backend::wake_local_subscribers() {
+  // Wake this process's subscribers at once; with none, waking the watcher
+  // thread would only cost a context switch (other processes see the file).
+  if (hub_ && hub_->live_count.load(std::memory_order_relaxed) > 0) {
+    local_commit_.store(true);
+    if (watcher_) watcher_->notify();
+  }
 }
 
 result<std::string> sqlite_backend::insert_one(const pending_post& p) {
@@ -431,28 +517,77 @@ void sqlite_backend::commit_batch(std::vector<pending_post*>& batch) {
       committed = run_in_transaction(it, it + 1) || committed;
     }
   }
-  // Wake this process's subscribers at once; with none, waking the watcher
-  // thread would only cost a context switch (other processes see the file).
-  if (committed && hub_ && hub_->live_count.load(std::memory_order_relaxed) > 0) {
-    local_commit_.store(true);
-    if (watcher_) watcher_->notify();
+  if (committed) after_commit();
+}
+
+void sqlite_backend::after_commit() {
+  wake_local_subscribers();
+  if (wal_pages_.load(std::memory_order_relaxed) >= checkpoint_pages && !checkpoint_due_.exchange(true) &&
+      watcher_)
+    watcher_->notify();
+}
+
+void sqlite_backend::checkpoint_if_due() {
+  if (!checkpoint_due_.load()) return;
+  auto hub = hub_;
+  if (!hub || hub->conn == writer_) return;  // ":memory:" has no WAL
+  guarded_connection& c = *hub->conn;
+  // PASSIVE, as SQLite's automatic checkpoint: it waits for no reader and no
+  // writer. The first pass copies the bulk while posts go on.
+  auto passive = [&c] {
+    return sqlite3_wal_checkpoint_v2(c.db.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
+           SQLITE_OK;
+  };
+  {
+    std::lock_guard conn_lock(c.mu);
+    if (!passive()) return;
   }
+  // The second copies the few frames committed meanwhile, with this
+  // process's posts held back for that moment, so that the next commit can
+  // start the WAL over. Without it a steady writer would keep appending
+  // frames behind the checkpoint and the WAL file would never stop growing.
+  std::lock_guard writer_lock(writer_->mu);
+  std::lock_guard conn_lock(c.mu);
+  if (passive()) wal_pages_.store(0, std::memory_order_relaxed);
+  checkpoint_due_.store(false);
 }
 
 result<page> sqlite_backend::fetch_recent(const fetch_request& req) {
   if (!connected_) return fail(errc::not_connected, "sqlite backend is not connected");
+  std::lock_guard lock(reader_->mu);
+  return *read_page(req, true);
+}
+
+std::optional<result<page>> sqlite_backend::try_fetch_recent(const fetch_request& req) {
+  if (!connected_) return result<page>{fail(errc::not_connected, "sqlite backend is not connected")};
+  std::unique_lock lock(reader_->mu, std::try_to_lock);
+  if (!lock.owns_lock()) return std::nullopt;
+  return read_page(req, false);
+}
+
+std::optional<result<page>> sqlite_backend::read_page(const fetch_request& req, bool may_wait) {
   std::optional<std::int64_t> since;
   if (req.since) {
     since = parse_rowid_cursor(req.since->text);
     if (!since)
-      return fail(errc::malformed_cursor,
-                  "parley-sqlite: malformed cursor '" + req.since->text + "' for topic " + req.topic +
-                      " — expected a numeric rowid cursor minted by this backend");
+      return result<page>{fail(errc::malformed_cursor,
+                               "parley-sqlite: malformed cursor '" + req.since->text + "' for topic " +
+                                   req.topic + " — expected a numeric rowid cursor minted by this backend")};
   }
   const auto limit =
       static_cast<std::int64_t>(std::min(req.limit, sqlite_capabilities.max_page));
 
-  std::lock_guard lock(reader_->mu);
+  // A read in WAL mode waits only while another connection rebuilds the
+  // WAL index; without waiting, that is SQLITE_BUSY at once.
+  sqlite3* db = reader_->db.get();
+  if (!may_wait) sqlite3_busy_timeout(db, 0);
+  struct restore_timeout {
+    sqlite3* db;
+    bool active;
+    ~restore_timeout() {
+      if (active) sqlite3_busy_timeout(db, busy_timeout_ms);
+    }
+  } restore{db, !may_wait};
   // A cursor beyond every id ever assigned comes from another database (a
   // reset file): treat it as absent rather than waiting forever.
   if (since && *since > reader_->max_sequence()) since.reset();
@@ -472,9 +607,10 @@ result<page> sqlite_backend::fetch_recent(const fetch_request& req) {
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) out.messages.push_back(row_to_message(st, 0, req.topic, 2));
   st.reset();
+  if (!may_wait && is_busy(rc)) return std::nullopt;
   if (rc != SQLITE_DONE)
-    return fail(errc::backend_unavailable,
-                "sqlite: read of topic \"" + req.topic + "\" failed: " + reader_->db.last_error());
+    return result<page>{fail(errc::backend_unavailable, "sqlite: read of topic \"" + req.topic +
+                                                            "\" failed: " + reader_->db.last_error())};
   if (!since) std::reverse(out.messages.begin(), out.messages.end());
   if (!out.messages.empty()) out.next_cursor = out.messages.back().cursor;
   return out;
@@ -485,6 +621,7 @@ result<identity_ref> sqlite_backend::resolve_identity(const std::string& handle)
 }
 
 void sqlite_backend::on_watcher_wake() {
+  checkpoint_if_due();
   if (cfg_.retention_days && now_epoch_ms() - last_prune_ms_ >= prune_interval_ms) prune_expired();
 
   auto hub = hub_;

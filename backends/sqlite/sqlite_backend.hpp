@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "seam/backend.hpp"
@@ -33,6 +34,10 @@ class sqlite_backend final : public backend {
   [[nodiscard]] result<page> fetch_recent(const fetch_request& req) override;
   [[nodiscard]] result<identity_ref> resolve_identity(const std::string& handle) override;
   void set_health_listener(health_listener listener) override;
+  /// The fast paths: a commit or read that needs no lock another thread or
+  /// process holds and no flush to disk (synchronous=NORMAL in WAL mode).
+  [[nodiscard]] std::optional<result<std::string>> try_post(const post_request& req) override;
+  [[nodiscard]] std::optional<result<page>> try_fetch_recent(const fetch_request& req) override;
 
   /// Connects with an already-typed configuration (tests, tools).
   [[nodiscard]] result<void> connect(const sqlite_config& cfg);
@@ -43,6 +48,17 @@ class sqlite_backend final : public backend {
   [[nodiscard]] result<void> open_connections();
   void commit_batch(std::vector<pending_post*>& batch);
   [[nodiscard]] result<std::string> insert_one(const pending_post& p);
+  /// nullopt: the write lock is taken (by another process).
+  [[nodiscard]] std::optional<result<std::string>> commit_without_waiting(const post_request& req);
+  /// With `may_wait` false, nullopt instead of waiting for a busy database.
+  /// Called with reader_->mu held.
+  [[nodiscard]] std::optional<result<page>> read_page(const fetch_request& req, bool may_wait);
+  void wake_local_subscribers();
+  /// After every successful commit: wakes local subscribers, and asks the
+  /// watcher thread for a checkpoint once the WAL is long enough.
+  void after_commit();
+  /// On the watcher thread.
+  void checkpoint_if_due();
   void on_watcher_wake();
   void prune_expired();
   void report_health(health state, const std::string& reason);
@@ -58,6 +74,10 @@ class sqlite_backend final : public backend {
   std::condition_variable queue_cv_;
   std::vector<pending_post*> queue_;
   bool leader_active_ = false;
+  /// Pages in the WAL after the last commit (our wal_hook); at
+  /// checkpoint_pages the watcher thread checkpoints.
+  std::atomic<int> wal_pages_{0};
+  std::atomic<bool> checkpoint_due_{false};
 
   // Readers of fetch_recent.
   std::shared_ptr<guarded_connection> reader_;

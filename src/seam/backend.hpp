@@ -137,6 +137,22 @@ class backend {
 
   /// Installs the observer of health changes. Call before connect().
   virtual void set_health_listener(health_listener listener) { (void)listener; }
+
+  /// Optional fast paths, called on an actor's scheduler thread. Each does
+  /// what `post` / `fetch_recent` do, but only when it can finish without
+  /// waiting: no lock held by another thread or process, no network round
+  /// trip, no flush to disk. When it would have to wait it does nothing and
+  /// returns nullopt, and the caller hands the request to a backend thread
+  /// as usual. An embedded database answers most calls this way, which saves
+  /// two thread hand-offs per call. The defaults never take the fast path.
+  [[nodiscard]] virtual std::optional<result<std::string>> try_post(const post_request& req) {
+    (void)req;
+    return std::nullopt;
+  }
+  [[nodiscard]] virtual std::optional<result<page>> try_fetch_recent(const fetch_request& req) {
+    (void)req;
+    return std::nullopt;
+  }
 };
 
 }  // namespace parley
