@@ -1,4 +1,6 @@
-// The `parley` program: reads the command line and runs one command.
+// `parley-full`: every command and every backend. The small `parley` program
+// (main.cpp) runs the common stdio case itself and becomes this one for
+// everything else.
 #include <cstdio>
 
 #include "cli/command_line.hpp"
@@ -30,5 +32,7 @@ int main(int argc, char** argv) {
   if (cl.command == "post") return cli::run_post(cl);
   if (cl.command == "tail") return cli::run_tail(cl);
   if (cl.command == "doctor") return cli::run_doctor(cl);
-  return cli::run_stdio(cl);
+  auto setup = cli::load(cl.config_path);
+  if (!setup) return 1;
+  return cli::run_stdio(std::move(*setup), cli::connect_stdio_agent);
 }

@@ -8,12 +8,18 @@
 
 namespace parley::cli {
 
-std::optional<loaded> load(const std::string& config_path) {
+std::optional<parley_config> load_config_or_report(const std::string& config_path) {
   auto cfg = load_config(config_path);
   if (!cfg) {
     std::fprintf(stderr, "parley: fatal: %s\n", cfg.error().message.c_str());
     return std::nullopt;
   }
+  return std::move(*cfg);
+}
+
+std::optional<loaded> load(const std::string& config_path) {
+  auto cfg = load_config_or_report(config_path);
+  if (!cfg) return std::nullopt;
   auto plugin = backend_registry::instance().create(cfg->backend);
   if (!plugin) {
     std::fprintf(stderr, "parley: fatal: %s (config key: backend)\n", plugin.error().message.c_str());

@@ -16,6 +16,8 @@ struct loaded {
   std::unique_ptr<backend> plugin;
 };
 [[nodiscard]] std::optional<loaded> load(const std::string& config_path);
+/// The config alone, or nullopt after printing why not to stderr.
+[[nodiscard]] std::optional<parley_config> load_config_or_report(const std::string& config_path);
 
 /// Blocks SIGINT, SIGTERM and SIGHUP in this thread and every thread it
 /// starts later (so they can be taken with sigwait), and ignores SIGPIPE so

@@ -7,9 +7,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/setup.hpp"
+#include "cli/stdio_agent.hpp"
 #include "messages.hpp"
-#include "nats_agent/agent_host.hpp"
-#include "nats_agent/identity.hpp"
+#include "scheduler/stdio_loop.hpp"
 #include "state/read_state.hpp"
 #include "stdio/stdio_transport.hpp"
 #include "supervisor/supervisor.hpp"
@@ -17,17 +17,16 @@
 
 namespace parley::cli {
 
-int run_stdio(const command_line& cl) {
-  // One process per Claude Code session: a dozen threads, each of which would
-  // otherwise get its own malloc arena (64 MiB reserved, and some resident).
+int run_stdio(loaded setup, const stdio_agent_factory& make_agent) {
+  // One process per Claude Code session: a handful of threads, each of which
+  // would otherwise get its own malloc arena (64 MiB reserved, and some
+  // resident).
   mallopt(M_ARENA_MAX, 2);
   block_shutdown_signals();
-  auto setup = load(cl.config_path);
-  if (!setup) return 1;
 
   stdio_plan plan;
-  plan.cfg = std::move(setup->cfg);
-  plan.plugin = std::shared_ptr<backend>(std::move(setup->plugin));
+  plan.cfg = std::move(setup.cfg);
+  plan.plugin = std::shared_ptr<backend>(std::move(setup.plugin));
   plan.server_version = PARLEY_VERSION;
   const auto key = read_state_store::instance_key(plan.cfg.instance_id, plan.cfg.handle,
                                                   std::filesystem::current_path().string());
@@ -36,53 +35,34 @@ int run_stdio(const command_line& cl) {
   auto output = std::make_shared<stdout_writer>();
   plan.output = output;
 
-  // The session as a NATS agent: identity and connection are settled before
-  // anything starts, so a bad name or an unreachable server fails startup.
-  std::unique_ptr<agent_host> agents;
-  std::optional<nats_agent::identity> agent_identity;
+  std::unique_ptr<stdio_agent> agent;
   if (plan.cfg.nats_agent.enabled) {
-    auto id = nats_agent::resolve_identity(nats_agent::stdio_identity_sources(
-        plan.cfg.nats_agent, std::filesystem::current_path().string(), nats_agent::process_environment()));
-    if (!id) {
-      log::error("parley", "fatal: " + id.error().message);
+    if (!make_agent) {
+      log::error("parley", "fatal: this program cannot expose the session on NATS (nats_agent:); run parley-full");
       return 1;
     }
-    agent_identity = *id;
-    auto host = agent_host::connect(plan.cfg.nats_agent,
-                                    std::filesystem::path(plan.read_state_path).parent_path().string(),
-                                    PARLEY_VERSION);
-    if (!host) {
-      log::error("parley", "fatal: " + host.error().message);
-      return 1;
-    }
-    agents = std::move(*host);
+    agent = make_agent(plan.cfg, std::filesystem::path(plan.read_state_path).parent_path().string());
+    if (!agent) return 1;
   }
 
   int exit_code = 0;
   {
     caf::actor_system_config sys_cfg;
-    // One session: one scheduler thread and CAF's "sharing" policy, whose
-    // idle worker blocks on a condition variable. A tool call crosses the
-    // session, the router and a backend thread; with work stealing, or with
-    // a second worker to wake for every hop, sequential calls were measured
-    // 40-50 % slower (bench/stdio_bench post-rate). Blocking work never runs
-    // here: it is on the backend's own threads.
-    sys_cfg.set("scheduler.policy", caf::atom("sharing"));
-    sys_cfg.set("scheduler.max-threads", std::size_t{1});
+    // One session: one scheduler thread, which also reads stdin when it has
+    // nothing else to do (scheduler/stdio_loop.hpp). A tool call crosses the
+    // session, the router and the backend connection; with work stealing,
+    // or with a second worker to wake for every hop, sequential calls were
+    // measured 40-50 % slower (bench/stdio_bench post-rate). Blocking work
+    // never runs here: it is on the backend's own threads.
+    use_stdio_loop(sys_cfg);
     caf::actor_system sys{sys_cfg};
     // An operator's `stop` on the control plane ends the process gracefully,
     // like a signal.
     auto supervisor_handle = std::make_shared<caf::actor>();
-    if (agents) {
-      agent_session_info info;
-      info.base = *agent_identity;
-      info.handle = plan.cfg.handle;
-      info.topics = plan.cfg.topics;
-      info.on_operator_stop = [supervisor_handle] {
+    if (agent)
+      agent->attach(sys, plan, [supervisor_handle] {
         caf::anon_send(*supervisor_handle, shutdown_request{"stopped by an operator (NATS control plane)"});
-      };
-      plan.spawn_nats_agent = agents->agent_factory(sys, std::move(info));
-    }
+      });
     auto supervisor = spawn_stdio_supervisor(sys, std::move(plan));
     *supervisor_handle = supervisor;
     std::thread([supervisor] {
@@ -97,7 +77,7 @@ int run_stdio(const command_line& cl) {
         log::debug("parley", "supervisor ended: " + sys.render(dm.reason));
       }
     });
-    if (agents) agents->shutdown(sys);
+    if (agent) agent->shutdown(sys);
   }
   output->close(300);
   return exit_code;

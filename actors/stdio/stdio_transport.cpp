@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "messages.hpp"
+#include "scheduler/stdio_loop.hpp"
+#include "stdio/stdin_lines.hpp"
 #include "util/log.hpp"
 
 namespace parley {
@@ -104,7 +106,6 @@ stdout_writer::stdout_writer(std::size_t max_queued_bytes)
   // writer thread and never blocks an actor.
   const int flags = ::fcntl(STDOUT_FILENO, F_GETFL);
   if (flags >= 0) ::fcntl(STDOUT_FILENO, F_SETFL, flags | O_NONBLOCK);
-  impl_->thread = std::thread([this] { impl_->run(); });
 }
 
 stdout_writer::~stdout_writer() { close(0); }
@@ -140,11 +141,13 @@ void stdout_writer::send(std::shared_ptr<const std::string> json, bool droppable
     auto rest = std::make_shared<const std::string>(line.substr(static_cast<std::size_t>(done), line.size() - static_cast<std::size_t>(done) - 1));
     impl_->queued_bytes += rest->size();
     impl_->queue.push_back(std::move(rest));
-    impl_->cv.notify_one();
-    return;
+  } else {
+    impl_->queued_bytes += json->size();
+    impl_->queue.push_back(std::move(json));
   }
-  impl_->queued_bytes += json->size();
-  impl_->queue.push_back(std::move(json));
+  // The thread starts the first time the pipe is full: most sessions never
+  // need it, and an idle thread still costs its stack.
+  if (!impl_->thread.joinable()) impl_->thread = std::thread([this] { impl_->run(); });
   impl_->cv.notify_one();
 }
 
@@ -167,49 +170,29 @@ std::size_t stdout_writer::dropped() const {
 }
 
 void start_stdin_reader(caf::actor session, caf::actor on_eof, std::size_t max_line_bytes) {
-  std::thread([session, on_eof, max_line_bytes] {
-    std::string line;
-    bool discarding = false;
-    std::size_t discarded = 0;
+  auto lines = std::make_shared<stdin_lines>(session, max_line_bytes);
+  // Reads what one read(2) returns; false at end of input, when the
+  // shutdown request has gone out.
+  auto read_some = [lines, on_eof]() -> bool {
     char buf[65536];
-    auto finish_line = [&] {
-      if (discarding) {
-        caf::anon_send(session, oversized_input{discarded});
-      } else {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        bool blank = line.find_first_not_of(" \t") == std::string::npos;
-        if (!blank) caf::anon_send(session, rpc_input{std::move(line)});
-      }
-      line.clear();
-      discarding = false;
-      discarded = 0;
-    };
-    // Adds a stretch of the current line, or only counts it once the line
-    // is over the limit: an oversized line is never held in memory whole.
-    auto take = [&](const char* p, std::size_t len) {
-      if (discarding || line.size() + len > max_line_bytes) {
-        discarding = true;
-        discarded += line.size() + len;
-        line.clear();
-      } else {
-        line.append(p, len);
-      }
-    };
     for (;;) {
       const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      std::size_t start = 0;
-      for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
-        if (buf[i] != '\n') continue;
-        take(buf + start, i - start);
-        finish_line();
-        start = i + 1;
+      if (n <= 0) {
+        lines->finish();
+        caf::anon_send(on_eof, shutdown_request{"stdin closed"});
+        return false;
       }
-      take(buf + start, static_cast<std::size_t>(n) - start);
+      lines->feed(buf, static_cast<std::size_t>(n));
+      return true;
     }
-    if (!line.empty() || discarding) finish_line();
-    caf::anon_send(on_eof, shutdown_request{"stdin closed"});
+  };
+  // In `parley stdio` the scheduler thread itself waits on stdin when idle
+  // (scheduler/stdio_loop.hpp); elsewhere a thread of its own reads.
+  if (offer_idle_input(idle_input{STDIN_FILENO, read_some})) return;
+  std::thread([read_some] {
+    while (read_some()) {
+    }
   }).detach();
 }
 

@@ -31,11 +31,10 @@ class stdout_writer final : public session_output {
   std::unique_ptr<impl> impl_;
 };
 
-/// Reads newline-delimited JSON-RPC from stdin on a detached thread and
-/// sends each line to `session` as rpc_input. Blank lines are skipped and one
-/// trailing `\r` is stripped. A line longer than `max_line_bytes` is
-/// discarded as it streams in (never buffered whole) and reported as
-/// oversized_input. At end of input (or a read error) `on_eof` gets a
+/// Reads newline-delimited JSON-RPC from stdin and sends each line to
+/// `session` (stdin_lines.hpp says how lines are cut). Under the stdio_loop
+/// scheduler the scheduler thread reads when stdin has data; otherwise a
+/// detached thread does. At end of input (or a read error) `on_eof` gets a
 /// shutdown_request.
 void start_stdin_reader(caf::actor session, caf::actor on_eof, std::size_t max_line_bytes);
 

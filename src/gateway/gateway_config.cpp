@@ -1,11 +1,9 @@
 #include "gateway/gateway_config.hpp"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <regex>
 
-#include "util/hex.hpp"
+#include "util/sha256.hpp"
 
 namespace parley {
 
@@ -175,9 +173,7 @@ bool parse_listen(const std::string& listen, std::string& host, std::int64_t& po
 }
 
 std::string token_digest(const std::string& token) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
-  return to_hex(digest, sizeof digest);
+  return sha256_hex(token);
 }
 
 }  // namespace parley

@@ -19,8 +19,8 @@ namespace {
 constexpr std::uint64_t k_n = 16384;
 constexpr std::uint64_t k_r = 8;
 constexpr std::uint64_t k_p = 1;
-constexpr std::size_t k_salt_bytes = 16;
-constexpr std::size_t k_hash_bytes = 32;
+constexpr std::size_t k_salt_bytes = secret_salt_bytes;
+constexpr std::size_t k_hash_bytes = secret_hash_bytes;
 // 128·N·r = 16 MiB is needed; OpenSSL's default cap (32 MiB) is close
 // enough to its own bookkeeping that we state the limit outright.
 constexpr std::uint64_t k_max_mem = 64ULL * 1024 * 1024;
@@ -32,24 +32,6 @@ std::optional<std::string> derive(std::string_view secret, std::string_view salt
                      k_p, k_max_mem, reinterpret_cast<unsigned char*>(out.data()), out.size()) != 1)
     return std::nullopt;
   return out;
-}
-
-struct decoded_hash {
-  std::string salt;
-  std::string hash;
-};
-
-std::optional<decoded_hash> decode(std::string_view encoded) {
-  constexpr std::string_view prefix = "scrypt$";
-  if (encoded.substr(0, prefix.size()) != prefix) return std::nullopt;
-  encoded.remove_prefix(prefix.size());
-  const auto dollar = encoded.find('$');
-  if (dollar == std::string_view::npos) return std::nullopt;
-  auto salt = base64_decode(encoded.substr(0, dollar));
-  auto hash = base64_decode(encoded.substr(dollar + 1));
-  if (!salt || !hash || salt->size() != k_salt_bytes || hash->size() != k_hash_bytes)
-    return std::nullopt;
-  return decoded_hash{std::move(*salt), std::move(*hash)};
 }
 
 }  // namespace
@@ -71,14 +53,10 @@ std::string hash_secret(std::string_view secret) {
 
 bool verify_secret(std::string_view secret, std::string_view encoded) {
   if (secret.empty()) return false;
-  auto parts = decode(encoded);
+  auto parts = decode_secret_hash(encoded);
   if (!parts) return false;
   auto hash = derive(secret, parts->salt);
   return hash && constant_time_equal(*hash, parts->hash);
-}
-
-bool is_secret_hash(std::string_view encoded) {
-  return decode(encoded).has_value();
 }
 
 }  // namespace parley::oauth

@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "oauth/secret_hash_format.hpp"
+
 namespace parley::oauth {
 
 /// An owner's login secret as stored in config: `scrypt$<salt>$<hash>`, both
@@ -16,7 +18,5 @@ namespace parley::oauth {
 /// config must lock the owner out, not let anyone in).
 [[nodiscard]] bool verify_secret(std::string_view secret, std::string_view encoded);
 
-/// True when `encoded` has the shape hash_secret produces (config check).
-[[nodiscard]] bool is_secret_hash(std::string_view encoded);
 
 }  // namespace parley::oauth

@@ -1,6 +1,6 @@
 #include "presence/presence_record.hpp"
 
-#include <openssl/rand.h>
+#include <sys/random.h>
 #include <simdjson.h>
 
 #include <array>
@@ -200,9 +200,9 @@ std::optional<record> decode(std::string_view content, std::int64_t now_ms) {
 
 std::string new_instance_id() {
   std::array<unsigned char, 16> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    // OpenSSL's generator can refuse when it cannot seed; the id only has to
-    // differ between processes, so the OS entropy behind random_device will do.
+  if (getrandom(bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size())) {
+    // The kernel's generator can refuse (interrupted, or too early at boot);
+    // the id only has to differ between processes, so random_device will do.
     thread_local std::mt19937_64 gen = [] {
       std::random_device rd;
       std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};

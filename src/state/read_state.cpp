@@ -12,10 +12,10 @@
 #include <filesystem>
 #include <string_view>
 
-#include <openssl/sha.h>
 #include <simdjson.h>
 
 #include "json/writer.hpp"
+#include "util/sha256.hpp"
 
 namespace parley {
 namespace {
@@ -26,17 +26,7 @@ namespace fs = std::filesystem;
 /// that is not ours, and reading it whole would only waste memory.
 constexpr off_t k_max_state_bytes = 64 * 1024 * 1024;
 
-std::string sha256_prefix8(std::string_view s) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), digest);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 4; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0xf];
-  }
-  return out;
-}
+std::string sha256_prefix8(std::string_view s) { return sha256_hex(s).substr(0, 8); }
 
 bool is_safe_char(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
