@@ -1,6 +1,8 @@
 #include "cli/setup.hpp"
 
 #include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 #include <cstdio>
 
@@ -45,16 +47,33 @@ void block_shutdown_signals() {
   signal(SIGPIPE, SIG_IGN);
 }
 
-std::string wait_for_shutdown_signal() {
-  sigset_t set = shutdown_signals();
-  int sig = 0;
-  sigwait(&set, &sig);
+namespace {
+std::string signal_name(int sig) {
   switch (sig) {
     case SIGINT: return "SIGINT";
     case SIGTERM: return "SIGTERM";
     case SIGHUP: return "SIGHUP";
   }
   return "signal";
+}
+}  // namespace
+
+std::string wait_for_shutdown_signal() {
+  sigset_t set = shutdown_signals();
+  int sig = 0;
+  sigwait(&set, &sig);
+  return signal_name(sig);
+}
+
+int shutdown_signal_fd() {
+  sigset_t set = shutdown_signals();
+  return ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+std::optional<std::string> read_shutdown_signal(int fd) {
+  signalfd_siginfo info{};
+  if (::read(fd, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) return std::nullopt;
+  return signal_name(static_cast<int>(info.ssi_signo));
 }
 
 }  // namespace parley::cli

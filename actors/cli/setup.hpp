@@ -27,4 +27,9 @@ void block_shutdown_signals();
 /// Waits for one of the blocked shutdown signals; returns its name.
 [[nodiscard]] std::string wait_for_shutdown_signal();
 
+/// The blocked shutdown signals as a file descriptor to poll (signalfd), or
+/// -1; read_shutdown_signal takes one, returning its name (nullopt: none).
+[[nodiscard]] int shutdown_signal_fd();
+[[nodiscard]] std::optional<std::string> read_shutdown_signal(int fd);
+
 }  // namespace parley::cli

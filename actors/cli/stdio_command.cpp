@@ -18,10 +18,10 @@
 namespace parley::cli {
 
 int run_stdio(loaded setup, const stdio_agent_factory& make_agent) {
-  // One process per Claude Code session: a handful of threads, each of which
-  // would otherwise get its own malloc arena (64 MiB reserved, and some
-  // resident).
-  mallopt(M_ARENA_MAX, 2);
+  // One process per Claude Code session, whose threads mostly sleep: one
+  // malloc arena for all of them (each extra arena keeps its own resident
+  // pages; contention is no concern at this size).
+  mallopt(M_ARENA_MAX, 1);
   block_shutdown_signals();
 
   stdio_plan plan;
@@ -46,6 +46,7 @@ int run_stdio(loaded setup, const stdio_agent_factory& make_agent) {
   }
 
   int exit_code = 0;
+  int signal_fd = -1;
   {
     caf::actor_system_config sys_cfg;
     // One session: one scheduler thread, which also reads stdin when it has
@@ -65,10 +66,20 @@ int run_stdio(loaded setup, const stdio_agent_factory& make_agent) {
       });
     auto supervisor = spawn_stdio_supervisor(sys, std::move(plan));
     *supervisor_handle = supervisor;
-    std::thread([supervisor] {
-      auto name = wait_for_shutdown_signal();
-      caf::anon_send(supervisor, shutdown_request{name});
-    }).detach();
+    // The scheduler thread watches the shutdown signals too, when idle; a
+    // thread of its own only where it cannot.
+    signal_fd = shutdown_signal_fd();
+    const bool signals_watched =
+        signal_fd >= 0 && offer_idle_input(idle_input{signal_fd, [supervisor, signal_fd] {
+          if (auto name = read_shutdown_signal(signal_fd)) caf::anon_send(supervisor, shutdown_request{*name});
+          return true;
+        }});
+    if (!signals_watched) {
+      std::thread([supervisor] {
+        auto name = wait_for_shutdown_signal();
+        caf::anon_send(supervisor, shutdown_request{name});
+      }).detach();
+    }
     caf::scoped_actor self{sys};
     self->monitor(supervisor);
     self->receive([&](caf::down_msg& dm) {
@@ -79,6 +90,7 @@ int run_stdio(loaded setup, const stdio_agent_factory& make_agent) {
     });
     if (agent) agent->shutdown(sys);
   }
+  if (signal_fd >= 0) ::close(signal_fd);
   output->close(300);
   return exit_code;
 }

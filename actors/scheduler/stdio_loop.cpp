@@ -7,29 +7,39 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <algorithm>
 #include <memory>
+#include <vector>
 
 namespace parley {
 
 namespace {
 
-/// The one loop of this process and the input handed to it. A stdio process
-/// has one stdin and one such loop; the gateway never runs one.
+/// The one loop of this process and the inputs handed to it (stdin, the
+/// shutdown signals). A stdio process has one such loop; the gateway never
+/// runs one.
+constexpr std::size_t max_inputs = 4;
 std::atomic<bool> loop_running{false};
-std::mutex input_mu;
-std::shared_ptr<idle_input> offered;
+std::mutex inputs_mu;
+std::vector<std::shared_ptr<idle_input>> offered;
 
-std::shared_ptr<idle_input> current_input() {
-  std::lock_guard guard(input_mu);
+std::vector<std::shared_ptr<idle_input>> current_inputs() {
+  std::lock_guard guard(inputs_mu);
   return offered;
+}
+
+void withdraw(const std::shared_ptr<idle_input>& input) {
+  std::lock_guard guard(inputs_mu);
+  offered.erase(std::remove(offered.begin(), offered.end(), input), offered.end());
 }
 
 }  // namespace
 
 bool offer_idle_input(idle_input input) {
   if (!loop_running.load()) return false;
-  std::lock_guard guard(input_mu);
-  offered = std::make_shared<idle_input>(std::move(input));
+  std::lock_guard guard(inputs_mu);
+  if (offered.size() >= max_inputs) return false;
+  offered.push_back(std::make_shared<idle_input>(std::move(input)));
   return true;
 }
 
@@ -41,8 +51,8 @@ stdio_loop::coordinator_data::coordinator_data(caf::scheduler::abstract_coordina
 stdio_loop::coordinator_data::~coordinator_data() {
   loop_running.store(false);
   {
-    std::lock_guard guard(input_mu);
-    offered.reset();
+    std::lock_guard guard(inputs_mu);
+    offered.clear();
   }
   if (wake_fd >= 0) ::close(wake_fd);
 }
@@ -53,9 +63,11 @@ void stdio_loop::signal(coordinator_data& q) {
 }
 
 void stdio_loop::wait_for_work(coordinator_data& q) {
-  auto input = current_input();
-  pollfd fds[2] = {{q.wake_fd, POLLIN, 0}, {input ? input->fd : -1, POLLIN, 0}};
-  const nfds_t n = input ? 2 : 1;
+  const auto inputs = current_inputs();
+  pollfd fds[1 + max_inputs];
+  fds[0] = {q.wake_fd, POLLIN, 0};
+  for (std::size_t i = 0; i < inputs.size(); ++i) fds[i + 1] = {inputs[i]->fd, POLLIN, 0};
+  const auto n = static_cast<nfds_t>(1 + inputs.size());
   const auto give_up = std::chrono::steady_clock::now() + spin_for;
   int rc = 0;
   do {
@@ -72,12 +84,9 @@ void stdio_loop::wait_for_work(coordinator_data& q) {
     std::lock_guard guard(q.lock);
     q.waiting = false;
   }
-  if (n == 2 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) {
-    if (!input->on_readable()) {
-      std::lock_guard guard(input_mu);
-      if (offered == input) offered.reset();
-    }
-  }
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    if ((fds[i + 1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) && !inputs[i]->on_readable())
+      withdraw(inputs[i]);
 }
 
 void use_stdio_loop(caf::actor_system_config& cfg) {

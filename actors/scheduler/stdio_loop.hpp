@@ -13,7 +13,8 @@
 
 namespace parley {
 
-/// Input the idle scheduler thread of `parley stdio` waits on (stdin).
+/// Input the idle scheduler thread of `parley stdio` waits on (stdin, the
+/// shutdown signals).
 struct idle_input {
   int fd = -1;
   /// Called on the scheduler thread when `fd` is readable; reads what is
@@ -24,12 +25,13 @@ struct idle_input {
 
 /// Hands `input` to the running stdio_loop scheduler. False when this
 /// process's actor system does not run one (the caller then reads on a
-/// thread of its own).
+/// thread of its own), or already watches four inputs.
 bool offer_idle_input(idle_input input);
 
 /// The CAF scheduling policy of `parley stdio`: one worker thread that runs
-/// the actors and, when it has nothing to run, waits in poll(2) on stdin and
-/// on an eventfd other threads write when they hand it work.
+/// the actors and, when it has nothing to run, waits in poll(2) on its idle
+/// inputs (stdin, a signalfd) and on an eventfd other threads write when
+/// they hand it work.
 ///
 /// Why: a tool call used to arrive on a reader thread that woke the worker;
 /// on a two-core machine that hand-off, a futex wake-up and a context switch,

@@ -13,7 +13,7 @@
 namespace parley::sqlite {
 
 change_watcher::change_watcher(std::string db_path, std::chrono::milliseconds fallback,
-                               std::function<void()> on_wake)
+                               std::function<bool()> on_wake)
     : db_path_(std::move(db_path)), fallback_(fallback), on_wake_(std::move(on_wake)) {
   namespace fs = std::filesystem;
   fs::path p = fs::absolute(db_path_);
@@ -82,13 +82,26 @@ bool change_watcher::drain_inotify() {
 
 void change_watcher::run() {
   bool was_watching = true;
+  // A writer's file events arrive while it writes its WAL frames; the commit
+  // becomes visible a moment later, when it updates the WAL index (shared
+  // memory, which inotify does not see). A wake that found nothing new after
+  // a file event therefore looks again shortly: after 0.25 ms, then twice as
+  // long each time up to 32 ms. Without this, such a message waited for the
+  // next write or the fallback timer.
+  int rechecks = 0;
+  constexpr int max_rechecks = 8;
   while (!stopping_.load()) {
     pollfd fds[2] = {{event_fd_, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
     const bool wanted = !files_wanted_ || files_wanted_();
     const int nfds = inotify_fd_ >= 0 && wanted ? 2 : 1;
-    const int rc = ::poll(fds, static_cast<nfds_t>(nfds), static_cast<int>(fallback_.count()));
+    const auto wait = rechecks > 0 ? std::chrono::microseconds(250) * (1 << (rechecks - 1))
+                                   : std::chrono::duration_cast<std::chrono::microseconds>(fallback_);
+    const timespec timeout{static_cast<time_t>(wait.count() / 1'000'000),
+                           static_cast<long>(wait.count() % 1'000'000 * 1000)};
+    const int rc = ::ppoll(fds, static_cast<nfds_t>(nfds), &timeout, nullptr);
     if (stopping_.load()) break;
-    bool wake = rc == 0;  // the fallback timer
+    bool wake = rc == 0;  // the fallback timer, or a recheck
+    bool file_event = rc == 0 && rechecks > 0;
     if (nfds == 2 && !was_watching) {
       // Events queued while nobody listened say nothing now: the wake-up
       // below rescans from the last position anyway.
@@ -101,8 +114,16 @@ void change_watcher::run() {
       [[maybe_unused]] auto n = ::read(event_fd_, &count, sizeof count);
       wake = true;
     }
-    if (rc > 0 && nfds == 2 && (fds[1].revents & POLLIN)) wake = drain_inotify() || wake;
-    if (wake) on_wake_();
+    if (rc > 0 && nfds == 2 && (fds[1].revents & POLLIN) && drain_inotify()) {
+      wake = true;
+      file_event = true;
+    }
+    if (!wake) continue;
+    const bool found = on_wake_();
+    if (found || !file_event)
+      rechecks = 0;
+    else
+      rechecks = rechecks < max_rechecks ? rechecks + 1 : 0;
   }
 }
 

@@ -13,10 +13,12 @@ namespace parley::sqlite {
 /// when another process writes the file or its WAL (inotify on the
 /// directory), and at the latest every `fallback` (for filesystems where
 /// inotify sees nothing, such as NFS). Idle, it sleeps in poll(2): no CPU.
+/// `on_wake` returns whether it found anything new; after a file event it
+/// did not, the watcher looks again within milliseconds (see run()).
 class change_watcher {
  public:
   change_watcher(std::string db_path, std::chrono::milliseconds fallback,
-                 std::function<void()> on_wake);
+                 std::function<bool()> on_wake);
   ~change_watcher();
   change_watcher(const change_watcher&) = delete;
   change_watcher& operator=(const change_watcher&) = delete;
@@ -42,7 +44,7 @@ class change_watcher {
   std::string dir_;
   std::string base_;
   std::chrono::milliseconds fallback_;
-  std::function<void()> on_wake_;
+  std::function<bool()> on_wake_;
   std::function<bool()> files_wanted_;
   int inotify_fd_ = -1;
   int event_fd_ = -1;

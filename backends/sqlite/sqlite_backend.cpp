@@ -253,7 +253,7 @@ result<void> sqlite_backend::connect(const sqlite_config& cfg) {
   connected_ = true;
   if (cfg_.retention_days) prune_expired();
   watcher_ = std::make_unique<change_watcher>(
-      cfg_.db_path, std::chrono::milliseconds(cfg_.poll_interval_ms), [this] { on_watcher_wake(); });
+      cfg_.db_path, std::chrono::milliseconds(cfg_.poll_interval_ms), [this] { return on_watcher_wake(); });
   watcher_->watch_files_while(
       [hub = hub_] { return hub->live_count.load(std::memory_order_relaxed) > 0; });
   watcher_->start();
@@ -620,13 +620,13 @@ result<identity_ref> sqlite_backend::resolve_identity(const std::string& handle)
   return identity_ref{handle, handle};
 }
 
-void sqlite_backend::on_watcher_wake() {
+bool sqlite_backend::on_watcher_wake() {
   checkpoint_if_due();
   if (cfg_.retention_days && now_epoch_ms() - last_prune_ms_ >= prune_interval_ms) prune_expired();
 
   auto hub = hub_;
   std::lock_guard hub_lock(hub->mu);
-  if (hub->closed) return;
+  if (hub->closed) return true;
   guarded_connection& c = *hub->conn;
   std::lock_guard conn_lock(c.mu);
 
@@ -636,7 +636,7 @@ void sqlite_backend::on_watcher_wake() {
   if (c.data_version.step() == SQLITE_ROW) version = c.data_version.column_int(0);
   c.data_version.reset();
   const bool local = local_commit_.exchange(false);
-  if (version == hub->data_version && !(local && hub->conn == writer_)) return;
+  if (version == hub->data_version && !(local && hub->conn == writer_)) return false;
   hub->data_version = version;
 
   const std::int64_t seq = c.max_sequence();
@@ -647,7 +647,7 @@ void sqlite_backend::on_watcher_wake() {
   }
   if (hub->by_topic.empty()) {
     hub->scanned_up_to = seq;
-    return;
+    return true;
   }
 
   for (;;) {
@@ -699,7 +699,7 @@ void sqlite_backend::on_watcher_wake() {
       }
       // Force a rescan at the next wake even if data_version is unchanged.
       hub->data_version = -1;
-      return;
+      return false;
     }
     if (hub->failures > 0) {
       hub->failures = 0;
@@ -707,6 +707,7 @@ void sqlite_backend::on_watcher_wake() {
     }
     if (rows < 1024) break;
   }
+  return true;
 }
 
 void sqlite_backend::prune_expired() {

@@ -59,7 +59,8 @@ class sqlite_backend final : public backend {
   void after_commit();
   /// On the watcher thread.
   void checkpoint_if_due();
-  void on_watcher_wake();
+  /// Whether it found the database changed.
+  bool on_watcher_wake();
   void prune_expired();
   void report_health(health state, const std::string& reason);
 
