@@ -1,4 +1,3 @@
-#include <limits.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,21 +7,9 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/program_paths.hpp"
 
 namespace parley::cli {
-
-namespace {
-
-std::string own_directory() {
-  char path[PATH_MAX];
-  const ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
-  if (n <= 0) return ".";
-  std::string p(path, static_cast<std::size_t>(n));
-  const auto slash = p.rfind('/');
-  return slash == std::string::npos ? "." : p.substr(0, slash);
-}
-
-}  // namespace
 
 int become_full_program(char** argv) {
   // Beside this program (build trees, bin/), else where an installation

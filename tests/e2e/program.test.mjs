@@ -1,6 +1,7 @@
 // The two programs: `parley` runs a stdio session on SQLite by itself, with
 // no client library of another backend and no OpenSSL loaded, and becomes
-// `parley-full` for every other command and backend.
+// `parley-full` for every other command and backend. It reads its YAML
+// config through parley-yaml.so, which it unloads once the config is read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -28,7 +29,7 @@ async function startSession(configPath, dir) {
   return p;
 }
 
-test('a SQLite session runs in parley itself, without network or crypto libraries', async () => {
+test('a SQLite session runs in parley itself, without network or crypto libraries or a YAML parser', async () => {
   const s = scratch();
   try {
     const p = await startSession(sessionConfig(s.dir, 'lean'), s.dir);
@@ -36,7 +37,8 @@ test('a SQLite session runs in parley itself, without network or crypto librarie
       const exe = readlinkSync(`/proc/${p.pid}/exe`);
       assert.match(exe, /\/parley$/, `the session runs in ${exe}`);
       const maps = readFileSync(`/proc/${p.pid}/maps`, 'utf8');
-      for (const lib of ['libcrypto', 'libssl', 'libcurl', 'libpq', 'libnats', 'libhiredis', 'libgnutls', 'libkrb5'])
+      for (const lib of ['libcrypto', 'libssl', 'libcurl', 'libpq', 'libnats', 'libhiredis', 'libgnutls', 'libkrb5',
+        'libyaml-cpp', 'parley-yaml'])
         assert.ok(!maps.includes(lib), `${lib} is loaded into a SQLite stdio session`);
     } finally {
       p.stdin.end();
@@ -80,19 +82,23 @@ test('config errors are reported by parley itself, with exit code 1', async () =
   }
 });
 
-test('without parley-full beside it, parley says what is missing', async () => {
+test('without its companions beside it, parley says what is missing', async () => {
   const s = scratch();
   try {
     const alone = join(s.dir, 'parley');
     copyFileSync(PARLEY_BIN, alone);
-    const r = await new Promise((resolve) => {
-      const p = spawn(alone, ['serve'], { env: { ...process.env, PARLEY_FULL_BIN: '' } });
+    const runAlone = (args) => new Promise((resolve) => {
+      const p = spawn(alone, args, { env: { ...process.env, PARLEY_FULL_BIN: '' } });
       let stderr = '';
       p.stderr.on('data', (d) => { stderr += d; });
       p.on('close', (code) => resolve({ code, stderr }));
     });
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /parley-full was not found/);
+    const serve = await runAlone(['serve']);
+    assert.equal(serve.code, 1);
+    assert.match(serve.stderr, /parley-full was not found/);
+    const stdio = await runAlone(['stdio', '--config', sessionConfig(s.dir, 'alone')]);
+    assert.equal(stdio.code, 1);
+    assert.match(stdio.stderr, /the YAML reader parley-yaml\.so was not found/);
   } finally {
     s.cleanup();
   }
