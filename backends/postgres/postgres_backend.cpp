@@ -165,11 +165,8 @@ void postgres_backend::disconnect() {
   if (!connected_.exchange(false)) return;
   health_->disable();
   listener_->stop();
-  {
-    // Let a batch in flight finish with its connection.
-    std::unique_lock lock(queue_mu_);
-    queue_cv_.wait(lock, [this] { return !leader_active_; });
-  }
+  // Let a batch in flight finish with its connection.
+  commits_.wait_idle();
   pool_->close();
 }
 
@@ -196,32 +193,19 @@ result<std::string> postgres_backend::post(const post_request& req) {
   pending_post me;
   me.req = &req;
   me.ts = iso8601_now();
-  std::unique_lock lock(queue_mu_);
-  queue_.push_back(&me);
-  while (!me.done) {
-    if (leader_active_) {
-      queue_cv_.wait(lock);
-      continue;
-    }
-    // Become the leader: commit what is queued (in arrival order) at once.
-    leader_active_ = true;
+  // A batch is what is queued, in arrival order, up to the post and byte
+  // limits.
+  auto take = [](const std::vector<pending_post*>& queue) {
     std::size_t n = 0;
     std::size_t bytes = 0;
-    while (n < queue_.size() && n < max_batch_posts &&
-           (n == 0 || bytes + queue_[n]->req->content.size() <= max_batch_bytes)) {
-      bytes += queue_[n]->req->content.size();
+    while (n < queue.size() && n < max_batch_posts &&
+           (n == 0 || bytes + queue[n]->req->content.size() <= max_batch_bytes)) {
+      bytes += queue[n]->req->content.size();
       ++n;
     }
-    std::vector<pending_post*> batch(queue_.begin(),
-                                     queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    lock.unlock();
-    commit_batch(batch);
-    lock.lock();
-    for (auto* p : batch) p->done = true;
-    leader_active_ = false;
-    queue_cv_.notify_all();
-  }
+    return n;
+  };
+  commits_.submit(me, take, [this](std::vector<pending_post*>& batch) { commit_batch(batch); });
   return std::move(*me.outcome);
 }
 

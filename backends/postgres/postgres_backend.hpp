@@ -13,6 +13,7 @@
 #include "pg_schema.hpp"
 #include "postgres_config.hpp"
 #include "seam/backend.hpp"
+#include "util/group_commit.hpp"
 
 namespace parley::postgres {
 
@@ -62,11 +63,8 @@ class postgres_backend final : public backend {
   std::shared_ptr<notify_listener> listener_;
 
   // Group commit: concurrent posts queue here; whoever finds no batch in
-  // flight commits everything queued in one transaction.
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::vector<pending_post*> queue_;
-  bool leader_active_ = false;
+  // flight commits what is queued in one transaction.
+  group_commit<pending_post> commits_;
 };
 
 }  // namespace parley::postgres

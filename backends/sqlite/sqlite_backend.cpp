@@ -323,10 +323,7 @@ void sqlite_backend::disconnect() {
     hub_->closed = true;
   }
   // Wait for an in-flight batch leader before closing its connection.
-  {
-    std::unique_lock lock(queue_mu_);
-    queue_cv_.wait(lock, [this] { return !leader_active_; });
-  }
+  commits_.wait_idle();
   hub_.reset();
   reader_.reset();
   writer_.reset();
@@ -365,24 +362,7 @@ result<std::string> sqlite_backend::post(const post_request& req) {
   if (!connected_) return fail(errc::not_connected, "sqlite backend is not connected");
   pending_post me;
   me.req = &req;
-  std::unique_lock lock(queue_mu_);
-  queue_.push_back(&me);
-  while (!me.done) {
-    if (leader_active_) {
-      queue_cv_.wait(lock);
-      continue;
-    }
-    // Become the leader: commit everything queued so far in one transaction.
-    leader_active_ = true;
-    std::vector<pending_post*> batch;
-    batch.swap(queue_);
-    lock.unlock();
-    commit_batch(batch);
-    lock.lock();
-    for (auto* p : batch) p->done = true;
-    leader_active_ = false;
-    queue_cv_.notify_all();
-  }
+  commits_.submit(me, [this](std::vector<pending_post*>& batch) { commit_batch(batch); });
   return std::move(*me.outcome);
 }
 
@@ -391,21 +371,13 @@ std::optional<result<std::string>> sqlite_backend::try_post(const post_request& 
   // With synchronous=FULL every commit waits for the disk: that belongs on a
   // backend thread.
   if (cfg_.synchronous == "full") return std::nullopt;
-  {
-    std::unique_lock lock(queue_mu_, std::try_to_lock);
-    if (!lock.owns_lock() || leader_active_ || !queue_.empty()) return std::nullopt;
-    leader_active_ = true;
-  }
+  if (!commits_.try_begin_solo()) return std::nullopt;
   std::optional<result<std::string>> outcome;
   {
     std::unique_lock writer_lock(writer_->mu, std::try_to_lock);
     if (writer_lock.owns_lock()) outcome = commit_without_waiting(req);
   }
-  {
-    std::lock_guard lock(queue_mu_);
-    leader_active_ = false;
-  }
-  queue_cv_.notify_all();
+  commits_.end_solo();
   if (outcome && *outcome) after_commit();
   return outcome;
 }

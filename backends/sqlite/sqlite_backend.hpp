@@ -10,6 +10,7 @@
 
 #include "seam/backend.hpp"
 #include "sqlite_config.hpp"
+#include "util/group_commit.hpp"
 
 namespace parley::sqlite {
 
@@ -71,10 +72,7 @@ class sqlite_backend final : public backend {
   // Writers: one connection. Concurrent posts are committed together by
   // whichever caller becomes the batch leader (group commit).
   std::shared_ptr<guarded_connection> writer_;
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::vector<pending_post*> queue_;
-  bool leader_active_ = false;
+  group_commit<pending_post> commits_;
   /// Pages in the WAL after the last commit (our wal_hook); at
   /// checkpoint_pages the watcher thread checkpoints.
   std::atomic<int> wal_pages_{0};
