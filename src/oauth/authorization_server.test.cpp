@@ -12,6 +12,7 @@
 #include "util/log.hpp"
 
 using namespace parley::oauth;
+using parley::sha256_raw;
 
 namespace {
 

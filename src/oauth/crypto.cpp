@@ -2,7 +2,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <array>
 #include <cstdio>
@@ -40,18 +39,6 @@ std::string random_uuid() {
   const std::string hex = to_hex(b.data(), b.size());
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
          hex.substr(16, 4) + "-" + hex.substr(20);
-}
-
-std::string sha256_raw(std::string_view data) {
-  std::string out(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         reinterpret_cast<unsigned char*>(out.data()));
-  return out;
-}
-
-std::string sha256_hex(std::string_view data) {
-  const std::string raw = sha256_raw(data);
-  return to_hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept {

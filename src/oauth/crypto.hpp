@@ -3,6 +3,10 @@
 #include <string>
 #include <string_view>
 
+// SHA-256 (sha256_hex: what the grant store keeps instead of any secret
+// value, so a copy of the database grants nothing; sha256_raw: PKCE S256).
+#include "util/sha256.hpp"
+
 namespace parley::oauth {
 
 /// A fresh 256-bit random value, base64url without padding (43 characters):
@@ -13,13 +17,6 @@ namespace parley::oauth {
 
 /// A random (version 4) UUID in its canonical lower-case form: client ids.
 [[nodiscard]] std::string random_uuid();
-
-/// Lower-case hex SHA-256: what the grant store keeps instead of any secret
-/// value, so a copy of the database grants nothing.
-[[nodiscard]] std::string sha256_hex(std::string_view data);
-
-/// Raw 32-byte SHA-256 (PKCE S256).
-[[nodiscard]] std::string sha256_raw(std::string_view data);
 
 /// Equality whose running time does not depend on where the inputs differ
 /// (only on their length, which is not secret for fixed-size values).

@@ -11,6 +11,7 @@
 #include "support/temp_dir.hpp"
 
 using namespace parley::oauth;
+using parley::sha256_hex;
 
 namespace {
 

@@ -7,6 +7,7 @@
 #include "oauth/crypto.hpp"
 
 using namespace parley::oauth;
+using parley::sha256_hex;
 
 TEST_CASE("pkce: RFC 7636 appendix B known answer", "[oauth]") {
   const std::string verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";

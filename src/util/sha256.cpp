@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "util/hex.hpp"
+
 namespace parley {
 
 namespace {
@@ -80,14 +82,13 @@ std::array<std::uint8_t, 32> sha256(std::string_view data) {
 }
 
 std::string sha256_hex(std::string_view data) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(64);
-  for (auto b : sha256(data)) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 15]);
-  }
-  return out;
+  const auto digest = sha256(data);
+  return to_hex(digest.data(), digest.size());
+}
+
+std::string sha256_raw(std::string_view data) {
+  const auto digest = sha256(data);
+  return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
 }  // namespace parley

@@ -18,6 +18,13 @@ TEST_CASE("sha256 matches the standard's vectors", "[sha256]") {
         "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+TEST_CASE("sha256_raw is the same digest as bytes", "[sha256]") {
+  const std::string raw = parley::sha256_raw("abc");
+  REQUIRE(raw.size() == 32);
+  CHECK(static_cast<unsigned char>(raw[0]) == 0xba);
+  CHECK(static_cast<unsigned char>(raw[31]) == 0xad);
+}
+
 TEST_CASE("sha256 pads correctly around block boundaries", "[sha256]") {
   CHECK(sha256_hex(std::string(55, 'x')) == "d5e285683cd4efc02d021a5c62014694958901005d6f71e89e0989fac77e4072");
   CHECK(sha256_hex(std::string(56, 'x')) == "04c26261370ee7541549d16dee320c723e3fd14671e66a099afe0a377c16888e");
