@@ -5,9 +5,9 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
-#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -20,6 +20,9 @@ namespace {
 /// runs one.
 constexpr std::size_t max_inputs = 4;
 std::atomic<bool> loop_running{false};
+/// The loop's eventfd: an input offered while the worker sleeps in poll
+/// wakes it, so that the next poll includes the new descriptor.
+std::atomic<int> loop_wake_fd{-1};
 std::mutex inputs_mu;
 std::vector<std::shared_ptr<idle_input>> offered;
 
@@ -37,19 +40,27 @@ void withdraw(const std::shared_ptr<idle_input>& input) {
 
 bool offer_idle_input(idle_input input) {
   if (!loop_running.load()) return false;
-  std::lock_guard guard(inputs_mu);
-  if (offered.size() >= max_inputs) return false;
-  offered.push_back(std::make_shared<idle_input>(std::move(input)));
+  {
+    std::lock_guard guard(inputs_mu);
+    if (offered.size() >= max_inputs) return false;
+    offered.push_back(std::make_shared<idle_input>(std::move(input)));
+  }
+  if (const int fd = loop_wake_fd.load(); fd >= 0) {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(fd, &one, sizeof one);
+  }
   return true;
 }
 
 stdio_loop::coordinator_data::coordinator_data(caf::scheduler::abstract_coordinator*)
     : wake_fd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+  loop_wake_fd.store(wake_fd);
   loop_running.store(true);
 }
 
 stdio_loop::coordinator_data::~coordinator_data() {
   loop_running.store(false);
+  loop_wake_fd.store(-1);
   {
     std::lock_guard guard(inputs_mu);
     offered.clear();

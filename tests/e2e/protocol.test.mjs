@@ -96,6 +96,22 @@ test('SIGTERM: goodbye beat, exit 0 within 2 s', async () => {
   } finally { cleanup(); }
 });
 
+test('SIGINT or SIGTERM to a session that never got input: exit 0 within 2 s', async () => {
+  const { dir, cleanup } = scratch();
+  try {
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+      const s = raw(sessionConfig(dir, `idle-${signal}`), dir);
+      // Idle from the start: the scheduler thread sleeps in poll, and the
+      // signal must wake it.
+      await sleep(700);
+      const t0 = Date.now();
+      s.p.kill(signal);
+      assert.deepEqual(await s.exited, { code: 0, signal: null }, signal);
+      assert.ok(Date.now() - t0 < 2000, `${signal}: exited in ${Date.now() - t0} ms`);
+    }
+  } finally { cleanup(); }
+});
+
 test('end of input exits 0 promptly; a post acknowledged before it is durable', async () => {
   const { dir, cleanup } = scratch();
   try {
