@@ -20,8 +20,8 @@ int main(int argc, char** argv) {
   if (!cl.error.empty() || cl.command != "stdio") return cli::become_full_program(argv);
   auto cfg = cli::load_config_or_report(cl.config_path);
   if (!cfg) return 1;
-  if (cfg->nats_agent.enabled || !backend_registry::instance().has(cfg->backend))
-    return cli::become_full_program(argv);
+  if (cfg->nats_agent.enabled) return cli::become_full_program(argv);
+  // A backend this program does not carry: parley-full has every one.
   auto plugin = backend_registry::instance().create(cfg->backend);
   if (!plugin) return cli::become_full_program(argv);
   return cli::run_stdio(cli::loaded{std::move(*cfg), std::move(*plugin)}, {});

@@ -3,7 +3,6 @@
 #include <caf/all.hpp>
 
 #include <filesystem>
-#include <optional>
 
 #include "nats_agent/agent_host.hpp"
 #include "nats_agent/identity.hpp"

@@ -24,12 +24,6 @@ result<std::unique_ptr<backend>> backend_registry::create(std::string_view name)
               "unknown backend '" + std::string(name) + "' (compiled in: " + known + ")");
 }
 
-bool backend_registry::has(std::string_view name) const {
-  for (const auto& e : entries_)
-    if (e.name == name || std::find(e.aliases.begin(), e.aliases.end(), name) != e.aliases.end()) return true;
-  return false;
-}
-
 std::vector<std::string> backend_registry::names() const {
   std::vector<std::string> out;
   for (const auto& e : entries_) out.push_back(e.name);

@@ -28,9 +28,6 @@ class backend_registry {
   /// listing what is available.
   [[nodiscard]] result<std::unique_ptr<backend>> create(std::string_view name) const;
 
-  /// Whether a name or alias is registered in this program.
-  [[nodiscard]] bool has(std::string_view name) const;
-
   /// The canonical names, sorted.
   [[nodiscard]] std::vector<std::string> names() const;
 
