@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <set>
@@ -235,4 +236,76 @@ TEST_CASE("sqlite: concurrent posts from many threads are all acknowledged, ids 
   auto p = b->fetch_recent(req);
   REQUIRE(p.has_value());
   CHECK(p->messages.size() == threads * per_thread);
+}
+
+TEST_CASE("sqlite: the fast paths write and read without waiting and step aside when they would") {
+  parley::testing::temp_dir dir;
+  const std::string path = dir.file("p.db");
+  auto b = open_db(path);
+  const parley::post_request req{"ctx", "me", "fast", std::nullopt};
+
+  auto done = b->try_post(req);
+  REQUIRE(done.has_value());
+  REQUIRE(done->has_value());
+  CHECK(**done == "1");
+  parley::fetch_request read;
+  read.topic = "ctx";
+  auto page = b->try_fetch_recent(read);
+  REQUIRE(page.has_value());
+  REQUIRE(page->has_value());
+  CHECK((*page)->messages.size() == 1);
+
+  // Another connection (another process, for SQLite) holds the write lock:
+  // the fast path does not wait for it; reads still go through (WAL).
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  const auto t0 = std::chrono::steady_clock::now();
+  CHECK_FALSE(b->try_post(req).has_value());
+  CHECK(std::chrono::steady_clock::now() - t0 < 100ms);
+  auto during = b->try_fetch_recent(read);
+  REQUIRE(during.has_value());
+  CHECK(during->has_value());
+  // The slow path waits for the lock and then writes.
+  std::thread release([other] {
+    std::this_thread::sleep_for(50ms);
+    sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr);
+  });
+  CHECK(post(*b, "ctx", "slow") == "2");
+  release.join();
+  sqlite3_close(other);
+  CHECK(b->try_post(req).has_value());
+}
+
+TEST_CASE("sqlite: with synchronous=full every post takes the slow path") {
+  parley::testing::temp_dir dir;
+  auto b = std::make_unique<sqlite_backend>();
+  sqlite_config cfg;
+  cfg.db_path = dir.file("p.db");
+  cfg.synchronous = "full";
+  REQUIRE(b->connect(cfg).has_value());
+  CHECK_FALSE(b->try_post({"ctx", "me", "x", std::nullopt}).has_value());
+  CHECK(post(*b, "ctx", "x") == "1");
+}
+
+TEST_CASE("sqlite: the WAL is checkpointed off the post path and stays bounded") {
+  parley::testing::temp_dir dir;
+  const std::string path = dir.file("p.db");
+  auto b = open_db(path);
+  const std::string body(200, 'x');
+  // Each post adds three WAL pages (table, index, sqlite_sequence): 20,000
+  // posts would be 240 MB of WAL without checkpoints. A writer this fast (a
+  // tight loop in the process) outruns the watcher's checkpoint by a few
+  // thousand pages; measured peaks were 18-26 MB.
+  for (int i = 0; i < 20000; ++i) {
+    auto fast = b->try_post({"ctx", "me", body, std::nullopt});
+    if (!fast) post(*b, "ctx", body);
+    else REQUIRE(fast->has_value());
+  }
+  struct stat st {};
+  REQUIRE(::stat((path + "-wal").c_str(), &st) == 0);
+  CHECK(st.st_size < 64 * 1024 * 1024);
+  auto p = fetch(*b, "ctx");
+  REQUIRE(p.has_value());
+  CHECK(p->next_cursor.text == "20000");
 }

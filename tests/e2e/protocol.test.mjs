@@ -96,6 +96,32 @@ test('SIGTERM: goodbye beat, exit 0 within 2 s', async () => {
   } finally { cleanup(); }
 });
 
+test('an answer larger than the pipe reaches a client that reads late, whole', async () => {
+  const { dir, cleanup } = scratch();
+  try {
+    const s = raw(sessionConfig(dir, 'claude-a'), dir);
+    s.send(init);
+    await s.next((m) => m.id === 0);
+    const body = 'y'.repeat(1000);
+    for (let i = 1; i <= 300; i++)
+      s.send(`{"jsonrpc":"2.0","id":${i},"method":"tools/call","params":{"name":"parley_post","arguments":{"topic":"ctx","content":"${body}"}}}\n`);
+    await s.next((m) => m.id === 300, 20000);
+    // The client stops reading; a ~400 KB answer fills the 64 KB pipe, and
+    // the rest must be written later, when the client reads again.
+    s.p.stdout.pause();
+    s.send('{"jsonrpc":"2.0","id":301,"method":"tools/call","params":{"name":"parley_fetch_recent","arguments":{"topic":"ctx","limit":300}}}\n');
+    await sleep(500);
+    s.p.stdout.resume();
+    const page = JSON.parse((await s.next((m) => m.id === 301, 10000)).result.content[0].text);
+    assert.equal(page.messages.length, 300);
+    assert.ok(page.messages.every((m) => m.content === body));
+    s.send(ping(302));
+    assert.deepEqual((await s.next((m) => m.id === 302)).result, {});
+    s.p.stdin.end();
+    assert.deepEqual(await s.exited, { code: 0, signal: null });
+  } finally { cleanup(); }
+});
+
 test('SIGINT or SIGTERM to a session that never got input: exit 0 within 2 s', async () => {
   const { dir, cleanup } = scratch();
   try {
