@@ -500,7 +500,10 @@ void sqlite_backend::after_commit() {
 }
 
 void sqlite_backend::checkpoint_if_due() {
-  if (!checkpoint_due_.load()) return;
+  // Cleared before the work: a pass that fails (SQLITE_BUSY when another
+  // connection checkpoints) is asked for again by the next commit. Left set,
+  // it would have stopped every later request and let the WAL grow.
+  if (!checkpoint_due_.exchange(false)) return;
   auto hub = hub_;
   if (!hub || hub->conn == writer_) return;  // ":memory:" has no WAL
   guarded_connection& c = *hub->conn;
@@ -521,7 +524,6 @@ void sqlite_backend::checkpoint_if_due() {
   std::lock_guard writer_lock(writer_->mu);
   std::lock_guard conn_lock(c.mu);
   if (passive()) wal_pages_.store(0, std::memory_order_relaxed);
-  checkpoint_due_.store(false);
 }
 
 result<page> sqlite_backend::fetch_recent(const fetch_request& req) {
