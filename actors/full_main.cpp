@@ -3,9 +3,9 @@
 // everything else.
 #include <cstdio>
 
-#include "cli/command_line.hpp"
-#include "cli/commands.hpp"
-#include "seam/registry.hpp"
+#include "actors/cli/command_line.hpp"
+#include "actors/cli/commands.hpp"
+#include "src/seam/registry.hpp"
 
 int main(int argc, char** argv) {
   using namespace parley;

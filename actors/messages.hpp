@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "mcp/protocol.hpp"
-#include "mcp/tools.hpp"
-#include "model/allowlist.hpp"
-#include "model/message.hpp"
-#include "seam/backend.hpp"
+#include "src/mcp/protocol.hpp"
+#include "src/mcp/tools.hpp"
+#include "src/model/allowlist.hpp"
+#include "src/model/message.hpp"
+#include "src/seam/backend.hpp"
 
 namespace parley {
 

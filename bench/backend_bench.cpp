@@ -26,8 +26,8 @@
 #include <thread>
 #include <vector>
 
-#include "bench_util.hpp"
-#include "seam/registry.hpp"
+#include "bench/bench_util.hpp"
+#include "src/seam/registry.hpp"
 
 namespace {
 

@@ -28,7 +28,7 @@
 #include <thread>
 #include <vector>
 
-#include "bench_util.hpp"
+#include "bench/bench_util.hpp"
 
 namespace {
 

@@ -29,8 +29,8 @@
 #include <thread>
 #include <vector>
 
-#include "bench_util.hpp"
-#include "postgres_backend.hpp"
+#include "bench/bench_util.hpp"
+#include "backends/postgres/postgres_backend.hpp"
 
 namespace {
 

@@ -31,9 +31,9 @@
 #include <thread>
 #include <vector>
 
-#include "bench_util.hpp"
-#include "redis_backend.hpp"
-#include "redis_connection.hpp"
+#include "bench/bench_util.hpp"
+#include "backends/redis/redis_backend.hpp"
+#include "backends/redis/redis_connection.hpp"
 
 namespace {
 

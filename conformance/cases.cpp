@@ -1,4 +1,4 @@
-#include "cases.hpp"
+#include "conformance/cases.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -7,7 +7,7 @@
 #include <set>
 #include <thread>
 
-#include "collecting_sink.hpp"
+#include "conformance/collecting_sink.hpp"
 
 namespace parley::conformance {
 

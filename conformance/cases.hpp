@@ -1,6 +1,6 @@
 #pragma once
 
-#include "harness.hpp"
+#include "conformance/harness.hpp"
 
 /// The backend contract (src/seam/backend.hpp), executable. Each function is
 /// one case; PARLEY_CONFORMANCE_SUITE turns them into named Catch2 test cases

@@ -5,7 +5,7 @@
 #include <mutex>
 #include <vector>
 
-#include "seam/backend.hpp"
+#include "src/seam/backend.hpp"
 
 namespace parley::conformance {
 

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "seam/backend.hpp"
+#include "src/seam/backend.hpp"
 
 namespace parley::conformance {
 

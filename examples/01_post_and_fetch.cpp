@@ -4,7 +4,7 @@
 //   build/debug/examples/01_post_and_fetch /tmp/example.db
 #include <cstdio>
 
-#include "seam/registry.hpp"
+#include "src/seam/registry.hpp"
 
 int main(int argc, char** argv) {
   using namespace parley;

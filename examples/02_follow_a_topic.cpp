@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <thread>
 
-#include "seam/registry.hpp"
+#include "src/seam/registry.hpp"
 
 namespace {
 

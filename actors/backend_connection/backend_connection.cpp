@@ -1,9 +1,9 @@
-#include "backend_connection/backend_connection.hpp"
+#include "actors/backend_connection/backend_connection.hpp"
 
 #include <caf/all.hpp>
 
-#include "messages.hpp"
-#include "util/log.hpp"
+#include "actors/messages.hpp"
+#include "src/util/log.hpp"
 
 namespace parley {
 

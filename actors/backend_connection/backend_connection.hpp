@@ -5,8 +5,8 @@
 #include <cstddef>
 #include <memory>
 
-#include "metrics/runtime_metrics.hpp"
-#include "seam/backend.hpp"
+#include "src/metrics/runtime_metrics.hpp"
+#include "src/seam/backend.hpp"
 
 namespace parley {
 

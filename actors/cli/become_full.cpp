@@ -6,8 +6,8 @@
 #include <cstring>
 #include <string>
 
-#include "cli/commands.hpp"
-#include "cli/program_paths.hpp"
+#include "actors/cli/commands.hpp"
+#include "actors/cli/program_paths.hpp"
 
 namespace parley::cli {
 

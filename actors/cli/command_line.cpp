@@ -1,4 +1,4 @@
-#include "cli/command_line.hpp"
+#include "actors/cli/command_line.hpp"
 
 #include <cstdlib>
 #include <string_view>

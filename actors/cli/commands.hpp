@@ -1,8 +1,8 @@
 #pragma once
 
-#include "cli/command_line.hpp"
-#include "cli/setup.hpp"
-#include "cli/stdio_agent.hpp"
+#include "actors/cli/command_line.hpp"
+#include "actors/cli/setup.hpp"
+#include "actors/cli/stdio_agent.hpp"
 
 namespace parley::cli {
 

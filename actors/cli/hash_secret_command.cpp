@@ -4,8 +4,8 @@
 #include <iterator>
 #include <string>
 
-#include "cli/commands.hpp"
-#include "oauth/secret_hash.hpp"
+#include "actors/cli/commands.hpp"
+#include "src/oauth/secret_hash.hpp"
 
 namespace parley::cli {
 

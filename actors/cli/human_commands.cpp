@@ -9,10 +9,10 @@
 #include <mutex>
 #include <sstream>
 
-#include "cli/commands.hpp"
-#include "cli/setup.hpp"
-#include "gateway/gateway_config.hpp"
-#include "model/allowlist.hpp"
+#include "actors/cli/commands.hpp"
+#include "actors/cli/setup.hpp"
+#include "src/config/gateway_config.hpp"
+#include "src/model/allowlist.hpp"
 
 namespace parley::cli {
 

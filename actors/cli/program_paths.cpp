@@ -1,4 +1,4 @@
-#include "cli/program_paths.hpp"
+#include "actors/cli/program_paths.hpp"
 
 #include <limits.h>
 #include <unistd.h>

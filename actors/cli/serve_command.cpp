@@ -5,14 +5,14 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "cli/commands.hpp"
-#include "cli/setup.hpp"
-#include "gateway/gateway.hpp"
-#include "gateway/gateway_supervisor.hpp"
-#include "nats_agent/agent_host.hpp"
-#include "nats_agent/identity.hpp"
-#include "state/read_state.hpp"
-#include "util/log.hpp"
+#include "actors/cli/commands.hpp"
+#include "actors/cli/setup.hpp"
+#include "actors/gateway/gateway.hpp"
+#include "actors/gateway/gateway_supervisor.hpp"
+#include "actors/nats_agent/agent_host.hpp"
+#include "src/nats_agent/identity.hpp"
+#include "src/state/read_state.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::cli {
 

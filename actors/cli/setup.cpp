@@ -1,4 +1,4 @@
-#include "cli/setup.hpp"
+#include "actors/cli/setup.hpp"
 
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -6,7 +6,7 @@
 
 #include <cstdio>
 
-#include "seam/registry.hpp"
+#include "src/seam/registry.hpp"
 
 namespace parley::cli {
 

@@ -4,8 +4,8 @@
 #include <optional>
 #include <string>
 
-#include "config/parley_config.hpp"
-#include "seam/backend.hpp"
+#include "src/config/parley_config.hpp"
+#include "src/seam/backend.hpp"
 
 namespace parley::cli {
 

@@ -1,12 +1,12 @@
-#include "cli/stdio_agent.hpp"
+#include "actors/cli/stdio_agent.hpp"
 
 #include <caf/all.hpp>
 
 #include <filesystem>
 
-#include "nats_agent/agent_host.hpp"
-#include "nats_agent/identity.hpp"
-#include "util/log.hpp"
+#include "actors/nats_agent/agent_host.hpp"
+#include "src/nats_agent/identity.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::cli {
 

@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "config/parley_config.hpp"
-#include "supervisor/supervisor.hpp"
+#include "src/config/parley_config.hpp"
+#include "actors/supervisor/supervisor.hpp"
 
 namespace parley::cli {
 

@@ -5,15 +5,15 @@
 #include <filesystem>
 #include <thread>
 
-#include "cli/commands.hpp"
-#include "cli/setup.hpp"
-#include "cli/stdio_agent.hpp"
-#include "messages.hpp"
-#include "scheduler/stdio_loop.hpp"
-#include "state/read_state.hpp"
-#include "stdio/stdio_transport.hpp"
-#include "supervisor/supervisor.hpp"
-#include "util/log.hpp"
+#include "actors/cli/commands.hpp"
+#include "actors/cli/setup.hpp"
+#include "actors/cli/stdio_agent.hpp"
+#include "actors/messages.hpp"
+#include "actors/scheduler/stdio_loop.hpp"
+#include "src/state/read_state.hpp"
+#include "actors/stdio/stdio_transport.hpp"
+#include "actors/supervisor/supervisor.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::cli {
 

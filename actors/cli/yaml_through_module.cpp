@@ -8,9 +8,9 @@
 
 #include <string>
 
-#include "cli/program_paths.hpp"
-#include "config/parley_config.hpp"
-#include "config/yaml_module.hpp"
+#include "actors/cli/program_paths.hpp"
+#include "src/config/parley_config.hpp"
+#include "src/config/yaml_module.hpp"
 
 namespace parley {
 

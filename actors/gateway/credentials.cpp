@@ -1,6 +1,6 @@
-#include "gateway/credentials.hpp"
+#include "actors/gateway/credentials.hpp"
 
-#include "gateway/gateway_config.hpp"
+#include "src/config/gateway_config.hpp"
 
 namespace parley {
 

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "gateway/http_server.hpp"
-#include "messages.hpp"
+#include "actors/gateway/http_server.hpp"
+#include "actors/messages.hpp"
 
 namespace parley {
 

@@ -1,19 +1,19 @@
-#include "gateway/front_door.hpp"
+#include "actors/gateway/front_door.hpp"
 
 #include <algorithm>
 #include <filesystem>
 
-#include "json/writer.hpp"
-#include "mcp/jsonrpc.hpp"
-#include "oauth/authorization_server.hpp"
-#include "oauth/bearer_challenge.hpp"
-#include "oauth/grant_store.hpp"
-#include "oidc/discovery.hpp"
-#include "oidc/http_fetch.hpp"
-#include "oidc/jwks_cache.hpp"
-#include "oidc/owner_mapping.hpp"
-#include "oidc/token_verifier.hpp"
-#include "util/log.hpp"
+#include "src/json/writer.hpp"
+#include "src/mcp/jsonrpc.hpp"
+#include "src/oauth/authorization_server.hpp"
+#include "src/oauth/bearer_challenge.hpp"
+#include "src/oauth/grant_store.hpp"
+#include "src/oidc/discovery.hpp"
+#include "src/oidc/http_fetch.hpp"
+#include "src/oidc/jwks_cache.hpp"
+#include "src/oidc/owner_mapping.hpp"
+#include "src/oidc/token_verifier.hpp"
+#include "src/util/log.hpp"
 
 namespace parley {
 

@@ -12,11 +12,11 @@
 #include <variant>
 #include <vector>
 
-#include "config/parley_config.hpp"
-#include "gateway/credentials.hpp"
-#include "gateway/http_server.hpp"
-#include "gateway/profile_catalog.hpp"
-#include "seam/result.hpp"
+#include "src/config/parley_config.hpp"
+#include "actors/gateway/credentials.hpp"
+#include "actors/gateway/http_server.hpp"
+#include "actors/gateway/profile_catalog.hpp"
+#include "src/error/result.hpp"
 
 namespace parley {
 

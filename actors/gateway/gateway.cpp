@@ -1,4 +1,4 @@
-#include "gateway/gateway.hpp"
+#include "actors/gateway/gateway.hpp"
 
 #include <caf/all.hpp>
 #include <openssl/rand.h>
@@ -10,20 +10,20 @@
 #include <mutex>
 #include <thread>
 
-#include "gateway/blocking_pool.hpp"
-#include "gateway/credentials.hpp"
-#include "gateway/front_door.hpp"
-#include "gateway/owner_quota.hpp"
-#include "gateway/profile_catalog.hpp"
-#include "gateway/http_session_output.hpp"
-#include "json/writer.hpp"
-#include "mcp/jsonrpc.hpp"
-#include "mcp/protocol.hpp"
-#include "mcp_session/mcp_session.hpp"
-#include "messages.hpp"
-#include "state/read_state.hpp"
-#include "util/hex.hpp"
-#include "util/log.hpp"
+#include "actors/gateway/blocking_pool.hpp"
+#include "actors/gateway/credentials.hpp"
+#include "actors/gateway/front_door.hpp"
+#include "actors/gateway/owner_quota.hpp"
+#include "actors/gateway/profile_catalog.hpp"
+#include "actors/gateway/http_session_output.hpp"
+#include "src/json/writer.hpp"
+#include "src/mcp/jsonrpc.hpp"
+#include "src/mcp/protocol.hpp"
+#include "actors/mcp_session/mcp_session.hpp"
+#include "actors/messages.hpp"
+#include "src/state/read_state.hpp"
+#include "src/util/hex.hpp"
+#include "src/util/log.hpp"
 
 namespace parley {
 

@@ -5,9 +5,9 @@
 #include <functional>
 #include <memory>
 
-#include "config/parley_config.hpp"
-#include "gateway/http_server.hpp"
-#include "metrics/runtime_metrics.hpp"
+#include "src/config/parley_config.hpp"
+#include "actors/gateway/http_server.hpp"
+#include "src/metrics/runtime_metrics.hpp"
 
 namespace parley {
 

@@ -1,12 +1,12 @@
-#include "gateway/gateway_supervisor.hpp"
+#include "actors/gateway/gateway_supervisor.hpp"
 
 #include <caf/all.hpp>
 
-#include "backend_connection/backend_connection.hpp"
-#include "messages.hpp"
-#include "router/router.hpp"
-#include "state_writer/state_writer.hpp"
-#include "util/log.hpp"
+#include "actors/backend_connection/backend_connection.hpp"
+#include "actors/messages.hpp"
+#include "actors/router/router.hpp"
+#include "actors/state_writer/state_writer.hpp"
+#include "src/util/log.hpp"
 
 namespace parley {
 

@@ -5,10 +5,10 @@
 
 #include <memory>
 
-#include "config/parley_config.hpp"
-#include "metrics/runtime_metrics.hpp"
-#include "seam/backend.hpp"
-#include "seam/result.hpp"
+#include "src/config/parley_config.hpp"
+#include "src/metrics/runtime_metrics.hpp"
+#include "src/seam/backend.hpp"
+#include "src/error/result.hpp"
 
 namespace parley {
 

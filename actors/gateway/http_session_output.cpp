@@ -1,7 +1,7 @@
-#include "gateway/http_session_output.hpp"
+#include "actors/gateway/http_session_output.hpp"
 
-#include "mcp/jsonrpc.hpp"
-#include "mcp/protocol.hpp"
+#include "src/mcp/jsonrpc.hpp"
+#include "src/mcp/protocol.hpp"
 
 namespace parley {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "gateway/http_server.hpp"
-#include "session_output.hpp"
+#include "actors/gateway/http_server.hpp"
+#include "actors/session_output.hpp"
 
 namespace parley {
 

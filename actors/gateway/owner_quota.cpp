@@ -1,4 +1,4 @@
-#include "gateway/owner_quota.hpp"
+#include "actors/gateway/owner_quota.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "gateway/owners_config.hpp"
+#include "src/config/owners_config.hpp"
 
 namespace parley {
 

@@ -1,6 +1,6 @@
 // Per-owner limits: a request bucket that refills over the minute and a
 // session cap; owner "" (static tokens) is never limited.
-#include "gateway/owner_quota.hpp"
+#include "actors/gateway/owner_quota.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
-#include "gateway/profile_catalog.hpp"
+#include "actors/gateway/profile_catalog.hpp"
 
-#include "util/log.hpp"
+#include "src/util/log.hpp"
 
 namespace parley {
 

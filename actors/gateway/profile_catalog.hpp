@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "config/parley_config.hpp"
-#include "messages.hpp"
+#include "src/config/parley_config.hpp"
+#include "actors/messages.hpp"
 
 namespace parley {
 

@@ -1,6 +1,6 @@
 // What each owner's sessions may touch: the namespace goes on the backend
 // names the router checks, never on the names the client is shown.
-#include "gateway/profile_catalog.hpp"
+#include "actors/gateway/profile_catalog.hpp"
 
 #include <catch2/catch.hpp>
 

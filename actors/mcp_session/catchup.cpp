@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <functional>
 
-#include "mcp/protocol.hpp"
-#include "mcp_session/session_state.hpp"
-#include "util/iso_time.hpp"
-#include "util/log.hpp"
+#include "src/mcp/protocol.hpp"
+#include "actors/mcp_session/session_state.hpp"
+#include "src/util/iso_time.hpp"
+#include "src/util/log.hpp"
 
 namespace parley {
 

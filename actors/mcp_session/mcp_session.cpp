@@ -1,11 +1,11 @@
-#include "mcp_session/mcp_session.hpp"
+#include "actors/mcp_session/mcp_session.hpp"
 
-#include "mcp/protocol.hpp"
-#include "mcp/tools.hpp"
-#include "mcp_session/session_state.hpp"
-#include "presence_heartbeat/presence_heartbeat.hpp"
-#include "state_writer/state_writer.hpp"
-#include "util/log.hpp"
+#include "src/mcp/protocol.hpp"
+#include "src/mcp/tools.hpp"
+#include "actors/mcp_session/session_state.hpp"
+#include "actors/presence_heartbeat/presence_heartbeat.hpp"
+#include "actors/state_writer/state_writer.hpp"
+#include "src/util/log.hpp"
 
 namespace parley {
 

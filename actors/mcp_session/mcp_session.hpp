@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "messages.hpp"
-#include "metrics/runtime_metrics.hpp"
-#include "session_output.hpp"
+#include "actors/messages.hpp"
+#include "src/metrics/runtime_metrics.hpp"
+#include "actors/session_output.hpp"
 
 namespace parley {
 

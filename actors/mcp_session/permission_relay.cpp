@@ -3,9 +3,9 @@
 // answers it. No answer in time means no.
 #include <algorithm>
 
-#include "mcp/protocol.hpp"
-#include "mcp_session/session_state.hpp"
-#include "util/log.hpp"
+#include "src/mcp/protocol.hpp"
+#include "actors/mcp_session/session_state.hpp"
+#include "src/util/log.hpp"
 
 namespace parley {
 

@@ -11,10 +11,10 @@
 #include <map>
 #include <set>
 
-#include "mcp/jsonrpc.hpp"
-#include "mcp/protocol.hpp"
-#include "mcp_session/mcp_session.hpp"
-#include "model/seen_set.hpp"
+#include "src/mcp/jsonrpc.hpp"
+#include "src/mcp/protocol.hpp"
+#include "actors/mcp_session/mcp_session.hpp"
+#include "src/model/seen_set.hpp"
 
 namespace parley {
 

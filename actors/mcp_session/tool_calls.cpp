@@ -1,9 +1,9 @@
 // The four tools of a session: decode, ask the router, answer the client.
-#include "mcp/tools.hpp"
-#include "mcp_session/session_state.hpp"
-#include "presence/handle_glob.hpp"
-#include "presence/roster.hpp"
-#include "util/iso_time.hpp"
+#include "src/mcp/tools.hpp"
+#include "actors/mcp_session/session_state.hpp"
+#include "src/presence/handle_glob.hpp"
+#include "src/presence/roster.hpp"
+#include "src/util/iso_time.hpp"
 
 namespace parley {
 

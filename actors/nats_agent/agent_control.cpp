@@ -1,15 +1,15 @@
-#include "nats_agent/agent_control.hpp"
+#include "actors/nats_agent/agent_control.hpp"
 
 #include <caf/all.hpp>
 
 #include <algorithm>
 #include <map>
 
-#include "messages.hpp"
-#include "nats_agent/collision.hpp"
-#include "nats_agent/subjects.hpp"
-#include "nats_agent/tokens.hpp"
-#include "util/log.hpp"
+#include "actors/messages.hpp"
+#include "src/nats_agent/collision.hpp"
+#include "src/nats_agent/subjects.hpp"
+#include "src/nats_agent/tokens.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::control_timers {
 

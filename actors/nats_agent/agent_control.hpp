@@ -12,8 +12,8 @@
 #include <set>
 #include <string>
 
-#include "nats_agent/control_plane.hpp"
-#include "nats_agent/nats_link.hpp"
+#include "src/nats_agent/control_plane.hpp"
+#include "actors/nats_agent/nats_link.hpp"
 
 namespace parley {
 

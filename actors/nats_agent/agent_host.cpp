@@ -1,13 +1,13 @@
-#include "nats_agent/agent_host.hpp"
+#include "actors/nats_agent/agent_host.hpp"
 
 #include <caf/all.hpp>
 
 #include <cstdlib>
 
-#include "messages.hpp"
-#include "nats_agent/agent_control.hpp"
-#include "nats_agent/nats_agent.hpp"
-#include "nats_config.hpp"  // read_context, shared with the NATS backend
+#include "actors/messages.hpp"
+#include "actors/nats_agent/agent_control.hpp"
+#include "actors/nats_agent/nats_agent.hpp"
+#include "backends/nats/nats_config.hpp"  // read_context, shared with the NATS backend
 
 namespace parley {
 

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "nats_agent/agent_config.hpp"
-#include "nats_agent/identity.hpp"
-#include "nats_agent/nats_link.hpp"
+#include "src/nats_agent/agent_config.hpp"
+#include "src/nats_agent/identity.hpp"
+#include "actors/nats_agent/nats_link.hpp"
 
 namespace parley {
 

@@ -1,4 +1,4 @@
-#include "nats_agent/nats_agent.hpp"
+#include "actors/nats_agent/nats_agent.hpp"
 
 #include <caf/all.hpp>
 
@@ -6,20 +6,20 @@
 #include <deque>
 #include <map>
 
-#include "json/writer.hpp"
-#include "mcp/protocol.hpp"
-#include "messages.hpp"
-#include "nats_agent/agent_control.hpp"
-#include "nats_agent/attachment_staging.hpp"
-#include "nats_agent/collision.hpp"
-#include "nats_agent/heartbeat.hpp"
-#include "nats_agent/max_payload.hpp"
-#include "nats_agent/micro_service.hpp"
-#include "nats_agent/permission_query.hpp"
-#include "nats_agent/prompt_envelope.hpp"
-#include "nats_agent/subjects.hpp"
-#include "util/iso_time.hpp"
-#include "util/log.hpp"
+#include "src/json/writer.hpp"
+#include "src/mcp/protocol.hpp"
+#include "actors/messages.hpp"
+#include "actors/nats_agent/agent_control.hpp"
+#include "src/nats_agent/attachment_staging.hpp"
+#include "src/nats_agent/collision.hpp"
+#include "src/nats_agent/heartbeat.hpp"
+#include "src/nats_agent/max_payload.hpp"
+#include "src/nats_agent/micro_service.hpp"
+#include "src/nats_agent/permission_query.hpp"
+#include "src/nats_agent/prompt_envelope.hpp"
+#include "src/nats_agent/subjects.hpp"
+#include "src/util/iso_time.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::agent_timers {
 

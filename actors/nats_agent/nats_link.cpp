@@ -1,4 +1,4 @@
-#include "nats_agent/nats_link.hpp"
+#include "actors/nats_agent/nats_link.hpp"
 
 #include <caf/send.hpp>
 #include <nats/nats.h>

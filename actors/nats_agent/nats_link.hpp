@@ -15,8 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include "nats_agent/response_stream.hpp"
-#include "seam/result.hpp"
+#include "src/nats_agent/response_stream.hpp"
+#include "src/error/result.hpp"
 
 typedef struct __natsConnection natsConnection;
 typedef struct __natsSubscription natsSubscription;

@@ -1,13 +1,13 @@
-#include "presence_heartbeat/presence_heartbeat.hpp"
+#include "actors/presence_heartbeat/presence_heartbeat.hpp"
 
 #include <caf/all.hpp>
 
 #include <chrono>
 
-#include "messages.hpp"
-#include "presence/presence_record.hpp"
-#include "util/iso_time.hpp"
-#include "util/log.hpp"
+#include "actors/messages.hpp"
+#include "src/presence/presence_record.hpp"
+#include "src/util/iso_time.hpp"
+#include "src/util/log.hpp"
 
 namespace parley {
 namespace {

@@ -1,4 +1,4 @@
-#include "router/router.hpp"
+#include "actors/router/router.hpp"
 
 #include <caf/all.hpp>
 
@@ -8,11 +8,11 @@
 #include <map>
 #include <set>
 
-#include "mcp/protocol.hpp"
-#include "messages.hpp"
-#include "model/seen_set.hpp"
-#include "topic_subscription/topic_subscription.hpp"
-#include "util/log.hpp"
+#include "src/mcp/protocol.hpp"
+#include "actors/messages.hpp"
+#include "src/model/seen_set.hpp"
+#include "actors/topic_subscription/topic_subscription.hpp"
+#include "src/util/log.hpp"
 
 namespace parley {
 

@@ -1,11 +1,11 @@
 // The router's decisions, one message at a time on the test coordinator:
 // allowlist, post_topics anchoring, dedup, mention filter, self-echo, reply
 // fan-out and long-poll wake-ups.
-#include "router/router.hpp"
+#include "actors/router/router.hpp"
 
-#include "messages.hpp"
-#include "testing/actor_fixture.hpp"
-#include "testing/fake_backend_actor.hpp"
+#include "actors/messages.hpp"
+#include "actors/testing/actor_fixture.hpp"
+#include "actors/testing/fake_backend_actor.hpp"
 
 using namespace parley;
 using parley::testing::fake_store;

@@ -1,10 +1,10 @@
-#include "state_writer/state_writer.hpp"
+#include "actors/state_writer/state_writer.hpp"
 
 #include <caf/all.hpp>
 
-#include "messages.hpp"
-#include "state/read_state.hpp"
-#include "util/log.hpp"
+#include "actors/messages.hpp"
+#include "src/state/read_state.hpp"
+#include "src/util/log.hpp"
 
 
 namespace parley {

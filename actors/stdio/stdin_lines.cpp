@@ -1,8 +1,8 @@
-#include "stdio/stdin_lines.hpp"
+#include "actors/stdio/stdin_lines.hpp"
 
 #include <caf/all.hpp>
 
-#include "messages.hpp"
+#include "actors/messages.hpp"
 
 namespace parley {
 

@@ -1,4 +1,4 @@
-#include "stdio/stdio_transport.hpp"
+#include "actors/stdio/stdio_transport.hpp"
 
 #include <caf/all.hpp>
 #include <fcntl.h>
@@ -12,10 +12,10 @@
 #include <mutex>
 #include <thread>
 
-#include "messages.hpp"
-#include "scheduler/stdio_loop.hpp"
-#include "stdio/stdin_lines.hpp"
-#include "util/log.hpp"
+#include "actors/messages.hpp"
+#include "actors/scheduler/stdio_loop.hpp"
+#include "actors/stdio/stdin_lines.hpp"
+#include "src/util/log.hpp"
 
 namespace parley {
 

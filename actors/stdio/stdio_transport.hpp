@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <memory>
 
-#include "session_output.hpp"
+#include "actors/session_output.hpp"
 
 namespace parley {
 

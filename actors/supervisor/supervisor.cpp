@@ -1,14 +1,14 @@
-#include "supervisor/supervisor.hpp"
+#include "actors/supervisor/supervisor.hpp"
 
 #include <caf/all.hpp>
 
-#include "backend_connection/backend_connection.hpp"
-#include "mcp_session/mcp_session.hpp"
-#include "messages.hpp"
-#include "router/router.hpp"
-#include "state_writer/state_writer.hpp"
-#include "stdio/stdio_transport.hpp"
-#include "util/log.hpp"
+#include "actors/backend_connection/backend_connection.hpp"
+#include "actors/mcp_session/mcp_session.hpp"
+#include "actors/messages.hpp"
+#include "actors/router/router.hpp"
+#include "actors/state_writer/state_writer.hpp"
+#include "actors/stdio/stdio_transport.hpp"
+#include "src/util/log.hpp"
 
 namespace parley {
 

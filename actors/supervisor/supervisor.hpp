@@ -8,9 +8,9 @@
 #include <memory>
 #include <string>
 
-#include "config/parley_config.hpp"
-#include "seam/backend.hpp"
-#include "session_output.hpp"
+#include "src/config/parley_config.hpp"
+#include "src/seam/backend.hpp"
+#include "actors/session_output.hpp"
 
 namespace parley {
 

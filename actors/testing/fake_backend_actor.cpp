@@ -1,9 +1,9 @@
-#include "testing/fake_backend_actor.hpp"
+#include "actors/testing/fake_backend_actor.hpp"
 
 #include <caf/all.hpp>
 
-#include "messages.hpp"
-#include "model/mentions.hpp"
+#include "actors/messages.hpp"
+#include "src/model/mentions.hpp"
 
 namespace parley::testing {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "model/message.hpp"
+#include "src/model/message.hpp"
 
 namespace parley::testing {
 

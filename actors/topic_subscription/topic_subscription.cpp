@@ -1,12 +1,12 @@
-#include "topic_subscription/topic_subscription.hpp"
+#include "actors/topic_subscription/topic_subscription.hpp"
 
 #include <caf/all.hpp>
 
 #include <chrono>
 #include <unordered_set>
 
-#include "messages.hpp"
-#include "util/log.hpp"
+#include "actors/messages.hpp"
+#include "src/util/log.hpp"
 
 namespace parley {
 

@@ -1,4 +1,4 @@
-#include "nats_backend.hpp"
+#include "backends/nats/nats_backend.hpp"
 
 #include <nats/nats.h>
 
@@ -7,12 +7,12 @@
 #include <chrono>
 #include <thread>
 
-#include "nats_payload.hpp"
-#include "util/iso_time.hpp"
-#include "seam/registry.hpp"
-#include "seam/typed_connect.hpp"
-#include "topic_names.hpp"
-#include "util/log.hpp"
+#include "backends/nats/nats_payload.hpp"
+#include "src/util/iso_time.hpp"
+#include "src/seam/registry.hpp"
+#include "src/seam/typed_connect.hpp"
+#include "backends/nats/topic_names.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::nats {
 

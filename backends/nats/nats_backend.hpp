@@ -9,8 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include "nats_config.hpp"
-#include "seam/backend.hpp"
+#include "backends/nats/nats_config.hpp"
+#include "src/seam/backend.hpp"
 
 struct __natsConnection;
 struct __jsCtx;

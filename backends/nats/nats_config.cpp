@@ -1,4 +1,4 @@
-#include "nats_config.hpp"
+#include "backends/nats/nats_config.hpp"
 
 #include <simdjson.h>
 

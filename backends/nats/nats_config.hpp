@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "config/value.hpp"
-#include "seam/result.hpp"
+#include "src/config/value.hpp"
+#include "src/error/result.hpp"
 
 namespace parley::nats {
 

@@ -1,4 +1,4 @@
-#include "nats_config.hpp"
+#include "backends/nats/nats_config.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "support/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using parley::config::value;
 using parley::nats::nats_config;

@@ -1,5 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include "nats_harness.hpp"
+#include "backends/nats/nats_harness.hpp"
 
 PARLEY_CONFORMANCE_SUITE("nats", parley::nats::testing::nats_harness)

@@ -9,8 +9,8 @@
 #include <set>
 #include <thread>
 
-#include "collecting_sink.hpp"
-#include "nats_harness.hpp"
+#include "conformance/collecting_sink.hpp"
+#include "backends/nats/nats_harness.hpp"
 
 using namespace std::chrono_literals;
 using namespace parley;

@@ -1,4 +1,4 @@
-#include "nats_harness.hpp"
+#include "backends/nats/nats_harness.hpp"
 
 #include <nats/nats.h>
 

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "cases.hpp"
-#include "nats_backend.hpp"
+#include "conformance/cases.hpp"
+#include "backends/nats/nats_backend.hpp"
 
 namespace parley::nats::testing {
 

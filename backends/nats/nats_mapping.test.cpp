@@ -4,8 +4,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "nats_harness.hpp"
-#include "nats_payload.hpp"
+#include "backends/nats/nats_harness.hpp"
+#include "backends/nats/nats_payload.hpp"
 
 using namespace parley::nats;
 

@@ -1,9 +1,9 @@
-#include "nats_payload.hpp"
+#include "backends/nats/nats_payload.hpp"
 
 #include <simdjson.h>
 
-#include "json/writer.hpp"
-#include "model/mentions.hpp"
+#include "src/json/writer.hpp"
+#include "src/model/mentions.hpp"
 
 namespace parley::nats {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "model/message.hpp"
+#include "src/model/message.hpp"
 
 namespace parley::nats {
 

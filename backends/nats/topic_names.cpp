@@ -1,8 +1,8 @@
-#include "topic_names.hpp"
+#include "backends/nats/topic_names.hpp"
 
 #include <openssl/sha.h>
 
-#include "util/utf8.hpp"
+#include "src/util/utf8.hpp"
 
 namespace parley::nats {
 

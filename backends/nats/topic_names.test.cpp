@@ -1,4 +1,4 @@
-#include "topic_names.hpp"
+#include "backends/nats/topic_names.hpp"
 
 #include <catch2/catch.hpp>
 

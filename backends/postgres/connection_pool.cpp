@@ -1,6 +1,6 @@
-#include "connection_pool.hpp"
+#include "backends/postgres/connection_pool.hpp"
 
-#include "util/log.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::postgres {
 

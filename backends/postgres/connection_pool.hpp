@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "backoff.hpp"
-#include "health_board.hpp"
-#include "pg_connection.hpp"
+#include "backends/postgres/backoff.hpp"
+#include "backends/postgres/health_board.hpp"
+#include "backends/postgres/pg_connection.hpp"
 
 namespace parley::postgres {
 

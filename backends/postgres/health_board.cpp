@@ -1,4 +1,4 @@
-#include "health_board.hpp"
+#include "backends/postgres/health_board.hpp"
 
 namespace parley::postgres {
 

@@ -1,4 +1,4 @@
-#include "notify_listener.hpp"
+#include "backends/postgres/notify_listener.hpp"
 
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -6,7 +6,7 @@
 
 #include <charconv>
 
-#include "util/log.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::postgres {
 

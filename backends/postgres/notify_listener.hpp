@@ -14,12 +14,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "backoff.hpp"
-#include "connection_pool.hpp"
-#include "health_board.hpp"
-#include "pg_connection.hpp"
-#include "pg_schema.hpp"
-#include "seam/backend.hpp"
+#include "backends/postgres/backoff.hpp"
+#include "backends/postgres/connection_pool.hpp"
+#include "backends/postgres/health_board.hpp"
+#include "backends/postgres/pg_connection.hpp"
+#include "backends/postgres/pg_schema.hpp"
+#include "src/seam/backend.hpp"
 
 namespace parley::postgres {
 

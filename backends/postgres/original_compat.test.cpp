@@ -10,8 +10,8 @@
 #include <chrono>
 #include <regex>
 
-#include "collecting_sink.hpp"
-#include "postgres_harness.hpp"
+#include "conformance/collecting_sink.hpp"
+#include "backends/postgres/postgres_harness.hpp"
 
 using namespace std::chrono_literals;
 using parley::conformance::collecting_sink;

@@ -1,11 +1,11 @@
-#include "pg_connection.hpp"
+#include "backends/postgres/pg_connection.hpp"
 
 #include <poll.h>
 
 #include <array>
 
-#include "postgres_config.hpp"
-#include "util/log.hpp"
+#include "backends/postgres/postgres_config.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::postgres {
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "seam/result.hpp"
+#include "src/error/result.hpp"
 
 namespace parley::postgres {
 

@@ -1,11 +1,11 @@
-#include "pg_schema.hpp"
+#include "backends/postgres/pg_schema.hpp"
 
 #include <openssl/evp.h>
 
 #include <cstdio>
 
-#include "model/mentions.hpp"
-#include "pg_connection.hpp"
+#include "src/model/mentions.hpp"
+#include "backends/postgres/pg_connection.hpp"
 
 namespace parley::postgres {
 

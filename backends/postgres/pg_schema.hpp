@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <string>
 
-#include "model/message.hpp"
+#include "src/model/message.hpp"
 
 namespace parley::postgres {
 

@@ -1,14 +1,14 @@
-#include "postgres_backend.hpp"
+#include "backends/postgres/postgres_backend.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <unordered_set>
 
-#include "seam/registry.hpp"
-#include "seam/typed_connect.hpp"
-#include "util/iso_time.hpp"
-#include "util/log.hpp"
+#include "src/seam/registry.hpp"
+#include "src/seam/typed_connect.hpp"
+#include "src/util/iso_time.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::postgres {
 

@@ -7,13 +7,13 @@
 #include <optional>
 #include <vector>
 
-#include "connection_pool.hpp"
-#include "health_board.hpp"
-#include "notify_listener.hpp"
-#include "pg_schema.hpp"
-#include "postgres_config.hpp"
-#include "seam/backend.hpp"
-#include "util/group_commit.hpp"
+#include "backends/postgres/connection_pool.hpp"
+#include "backends/postgres/health_board.hpp"
+#include "backends/postgres/notify_listener.hpp"
+#include "backends/postgres/pg_schema.hpp"
+#include "backends/postgres/postgres_config.hpp"
+#include "src/seam/backend.hpp"
+#include "src/util/group_commit.hpp"
 
 namespace parley::postgres {
 

@@ -16,10 +16,10 @@
 #include <sstream>
 #include <thread>
 
-#include "collecting_sink.hpp"
-#include "postgres_harness.hpp"
-#include "seam/registry.hpp"
-#include "support/temp_dir.hpp"
+#include "conformance/collecting_sink.hpp"
+#include "backends/postgres/postgres_harness.hpp"
+#include "src/seam/registry.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
 using parley::config::value;

@@ -1,4 +1,4 @@
-#include "postgres_config.hpp"
+#include "backends/postgres/postgres_config.hpp"
 
 #include <cstdio>
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/value.hpp"
+#include "src/config/value.hpp"
 
 namespace parley::postgres {
 

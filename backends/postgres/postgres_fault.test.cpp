@@ -11,8 +11,8 @@
 #include <set>
 #include <thread>
 
-#include "collecting_sink.hpp"
-#include "postgres_harness.hpp"
+#include "conformance/collecting_sink.hpp"
+#include "backends/postgres/postgres_harness.hpp"
 
 using namespace std::chrono_literals;
 using parley::conformance::collecting_sink;

@@ -1,4 +1,4 @@
-#include "postgres_harness.hpp"
+#include "backends/postgres/postgres_harness.hpp"
 
 #include <libpq-fe.h>
 

@@ -3,8 +3,8 @@
 #include <memory>
 #include <string>
 
-#include "cases.hpp"
-#include "postgres_backend.hpp"
+#include "conformance/cases.hpp"
+#include "backends/postgres/postgres_backend.hpp"
 
 namespace parley::postgres::testing {
 

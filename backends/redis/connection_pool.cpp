@@ -1,4 +1,4 @@
-#include "connection_pool.hpp"
+#include "backends/redis/connection_pool.hpp"
 
 #include <sys/socket.h>
 

@@ -7,8 +7,8 @@
 #include <set>
 #include <vector>
 
-#include "link_monitor.hpp"
-#include "redis_connection.hpp"
+#include "backends/redis/link_monitor.hpp"
+#include "backends/redis/redis_connection.hpp"
 
 namespace parley::redis {
 

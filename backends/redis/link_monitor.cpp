@@ -1,9 +1,9 @@
-#include "link_monitor.hpp"
+#include "backends/redis/link_monitor.hpp"
 
 #include <algorithm>
 #include <random>
 
-#include "util/log.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::redis {
 

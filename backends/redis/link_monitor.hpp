@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "seam/backend.hpp"
+#include "src/seam/backend.hpp"
 
 namespace parley::redis {
 

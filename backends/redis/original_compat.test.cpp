@@ -10,8 +10,8 @@
 #include <chrono>
 #include <regex>
 
-#include "collecting_sink.hpp"
-#include "redis_harness.hpp"
+#include "conformance/collecting_sink.hpp"
+#include "backends/redis/redis_harness.hpp"
 
 using namespace std::chrono_literals;
 using parley::conformance::collecting_sink;

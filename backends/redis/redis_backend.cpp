@@ -1,4 +1,4 @@
-#include "redis_backend.hpp"
+#include "backends/redis/redis_backend.hpp"
 
 #include <hiredis/hiredis.h>
 
@@ -6,14 +6,14 @@
 #include <csignal>
 #include <mutex>
 
-#include "connection_pool.hpp"
-#include "link_monitor.hpp"
-#include "redis_connection.hpp"
-#include "seam/registry.hpp"
-#include "seam/typed_connect.hpp"
-#include "stream_reader.hpp"
-#include "util/iso_time.hpp"
-#include "write_pipeline.hpp"
+#include "backends/redis/connection_pool.hpp"
+#include "backends/redis/link_monitor.hpp"
+#include "backends/redis/redis_connection.hpp"
+#include "src/seam/registry.hpp"
+#include "src/seam/typed_connect.hpp"
+#include "backends/redis/stream_reader.hpp"
+#include "src/util/iso_time.hpp"
+#include "backends/redis/write_pipeline.hpp"
 
 namespace parley::redis {
 

@@ -3,9 +3,9 @@
 #include <atomic>
 #include <memory>
 
-#include "redis_config.hpp"
-#include "seam/backend.hpp"
-#include "stream_entry.hpp"
+#include "backends/redis/redis_config.hpp"
+#include "src/seam/backend.hpp"
+#include "backends/redis/stream_entry.hpp"
 
 namespace parley::redis {
 

@@ -13,11 +13,11 @@
 #include <set>
 #include <thread>
 
-#include "collecting_sink.hpp"
-#include "redis_backend.hpp"
-#include "redis_connection.hpp"
-#include "redis_harness.hpp"
-#include "seam/registry.hpp"
+#include "conformance/collecting_sink.hpp"
+#include "backends/redis/redis_backend.hpp"
+#include "backends/redis/redis_connection.hpp"
+#include "backends/redis/redis_harness.hpp"
+#include "src/seam/registry.hpp"
 
 using namespace std::chrono_literals;
 using parley::config::value;

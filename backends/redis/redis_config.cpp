@@ -1,4 +1,4 @@
-#include "redis_config.hpp"
+#include "backends/redis/redis_config.hpp"
 
 #include <string_view>
 

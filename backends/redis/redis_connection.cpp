@@ -1,4 +1,4 @@
-#include "redis_connection.hpp"
+#include "backends/redis/redis_connection.hpp"
 
 #include <hiredis/hiredis.h>
 

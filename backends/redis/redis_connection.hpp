@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "redis_config.hpp"
-#include "seam/result.hpp"
+#include "backends/redis/redis_config.hpp"
+#include "src/error/result.hpp"
 
 struct redisContext;
 struct redisReply;

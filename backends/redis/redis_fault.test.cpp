@@ -19,8 +19,8 @@
 #include <set>
 #include <thread>
 
-#include "collecting_sink.hpp"
-#include "redis_harness.hpp"
+#include "conformance/collecting_sink.hpp"
+#include "backends/redis/redis_harness.hpp"
 
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;

@@ -1,4 +1,4 @@
-#include "redis_harness.hpp"
+#include "backends/redis/redis_harness.hpp"
 
 #include <hiredis/hiredis.h>
 
@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "redis_connection.hpp"
+#include "backends/redis/redis_connection.hpp"
 
 namespace parley::redis::testing {
 

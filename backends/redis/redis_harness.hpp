@@ -2,9 +2,9 @@
 
 #include <string>
 
-#include "cases.hpp"
-#include "redis_backend.hpp"
-#include "redis_config.hpp"
+#include "conformance/cases.hpp"
+#include "backends/redis/redis_backend.hpp"
+#include "backends/redis/redis_config.hpp"
 
 namespace parley::redis::testing {
 

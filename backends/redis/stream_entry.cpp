@@ -1,11 +1,11 @@
-#include "stream_entry.hpp"
+#include "backends/redis/stream_entry.hpp"
 
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
 #include <charconv>
 
-#include "model/mentions.hpp"
+#include "src/model/mentions.hpp"
 
 namespace parley::redis {
 

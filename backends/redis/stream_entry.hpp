@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "model/message.hpp"
-#include "redis_connection.hpp"
-#include "seam/backend.hpp"
+#include "src/model/message.hpp"
+#include "backends/redis/redis_connection.hpp"
+#include "src/seam/backend.hpp"
 
 namespace parley::redis {
 

@@ -1,4 +1,4 @@
-#include "stream_reader.hpp"
+#include "backends/redis/stream_reader.hpp"
 
 #include <hiredis/hiredis.h>
 #include <sys/socket.h>
@@ -9,8 +9,8 @@
 #include <mutex>
 #include <vector>
 
-#include "util/iso_time.hpp"
-#include "util/log.hpp"
+#include "src/util/iso_time.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::redis {
 

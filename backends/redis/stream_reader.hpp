@@ -6,10 +6,10 @@
 #include <string>
 #include <thread>
 
-#include "link_monitor.hpp"
-#include "redis_config.hpp"
-#include "seam/backend.hpp"
-#include "stream_entry.hpp"
+#include "backends/redis/link_monitor.hpp"
+#include "backends/redis/redis_config.hpp"
+#include "src/seam/backend.hpp"
+#include "backends/redis/stream_entry.hpp"
 
 namespace parley::redis {
 

@@ -1,4 +1,4 @@
-#include "write_pipeline.hpp"
+#include "backends/redis/write_pipeline.hpp"
 
 #include <hiredis/hiredis.h>
 #include <sys/socket.h>

@@ -6,8 +6,8 @@
 #include <mutex>
 #include <string>
 
-#include "link_monitor.hpp"
-#include "redis_connection.hpp"
+#include "backends/redis/link_monitor.hpp"
+#include "backends/redis/redis_connection.hpp"
 
 namespace parley::redis {
 

@@ -1,4 +1,4 @@
-#include "change_watcher.hpp"
+#include "backends/sqlite/change_watcher.hpp"
 
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 
-#include "util/log.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::sqlite {
 

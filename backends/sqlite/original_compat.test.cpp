@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "sqlite_backend.hpp"
-#include "support/temp_dir.hpp"
+#include "backends/sqlite/sqlite_backend.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using parley::sqlite::sqlite_backend;
 using parley::sqlite::sqlite_config;

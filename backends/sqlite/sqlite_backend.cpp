@@ -1,4 +1,4 @@
-#include "sqlite_backend.hpp"
+#include "backends/sqlite/sqlite_backend.hpp"
 
 #include <sys/stat.h>
 
@@ -8,13 +8,13 @@
 #include <thread>
 #include <unordered_map>
 
-#include "change_watcher.hpp"
-#include "model/mentions.hpp"
-#include "seam/registry.hpp"
-#include "seam/typed_connect.hpp"
-#include "sqlite_handle.hpp"
-#include "util/iso_time.hpp"
-#include "util/log.hpp"
+#include "backends/sqlite/change_watcher.hpp"
+#include "src/model/mentions.hpp"
+#include "src/seam/registry.hpp"
+#include "src/seam/typed_connect.hpp"
+#include "backends/sqlite/sqlite_handle.hpp"
+#include "src/util/iso_time.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::sqlite {
 

@@ -8,9 +8,9 @@
 #include <optional>
 #include <vector>
 
-#include "seam/backend.hpp"
-#include "sqlite_config.hpp"
-#include "util/group_commit.hpp"
+#include "src/seam/backend.hpp"
+#include "backends/sqlite/sqlite_config.hpp"
+#include "src/util/group_commit.hpp"
 
 namespace parley::sqlite {
 

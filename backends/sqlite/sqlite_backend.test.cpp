@@ -10,11 +10,11 @@
 #include <set>
 #include <thread>
 
-#include "collecting_sink.hpp"
-#include "seam/registry.hpp"
-#include "sqlite_backend.hpp"
-#include "support/temp_dir.hpp"
-#include "writer_process.hpp"
+#include "conformance/collecting_sink.hpp"
+#include "src/seam/registry.hpp"
+#include "backends/sqlite/sqlite_backend.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "backends/sqlite/writer_process.hpp"
 
 using namespace std::chrono_literals;
 using parley::config::value;

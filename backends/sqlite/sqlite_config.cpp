@@ -1,4 +1,4 @@
-#include "sqlite_config.hpp"
+#include "backends/sqlite/sqlite_config.hpp"
 
 namespace parley::sqlite {
 

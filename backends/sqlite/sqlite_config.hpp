@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "config/value.hpp"
+#include "src/config/value.hpp"
 
 namespace parley::sqlite {
 

@@ -1,4 +1,4 @@
-#include "sqlite_handle.hpp"
+#include "backends/sqlite/sqlite_handle.hpp"
 
 #include <utility>
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "seam/result.hpp"
+#include "src/error/result.hpp"
 
 namespace parley::sqlite {
 

@@ -1,6 +1,6 @@
-#include "sqlite_harness.hpp"
+#include "backends/sqlite/sqlite_harness.hpp"
 
-#include "writer_process.hpp"
+#include "backends/sqlite/writer_process.hpp"
 
 #include <stdexcept>
 #include <vector>

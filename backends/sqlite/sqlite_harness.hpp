@@ -2,9 +2,9 @@
 
 #include <string>
 
-#include "cases.hpp"
-#include "sqlite_backend.hpp"
-#include "support/temp_dir.hpp"
+#include "conformance/cases.hpp"
+#include "backends/sqlite/sqlite_backend.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace parley::sqlite::testing {
 

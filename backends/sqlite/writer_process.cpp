@@ -1,4 +1,4 @@
-#include "writer_process.hpp"
+#include "backends/sqlite/writer_process.hpp"
 
 #include <spawn.h>
 #include <sys/wait.h>
@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sqlite_backend.hpp"
+#include "backends/sqlite/sqlite_backend.hpp"
 
 extern char** environ;
 

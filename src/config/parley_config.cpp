@@ -1,4 +1,4 @@
-#include "config/parley_config.hpp"
+#include "src/config/parley_config.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,7 +6,7 @@
 #include <regex>
 #include <string_view>
 
-#include "json/writer.hpp"
+#include "src/json/writer.hpp"
 
 namespace parley {
 namespace {

@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "config/value.hpp"
-#include "gateway/gateway_config.hpp"
-#include "gateway/owners_config.hpp"
-#include "nats_agent/agent_config.hpp"
-#include "seam/result.hpp"
+#include "src/config/value.hpp"
+#include "src/config/gateway_config.hpp"
+#include "src/config/owners_config.hpp"
+#include "src/nats_agent/agent_config.hpp"
+#include "src/error/result.hpp"
 
 namespace parley {
 

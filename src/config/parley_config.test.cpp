@@ -1,10 +1,10 @@
-#include "config/parley_config.hpp"
+#include "src/config/parley_config.hpp"
 
 #include <fstream>
 
 #include <catch2/catch.hpp>
 
-#include "support/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using parley::errc;
 using parley::load_config;

@@ -1,4 +1,4 @@
-#include "config/value.hpp"
+#include "src/config/value.hpp"
 
 #include <algorithm>
 #include <charconv>

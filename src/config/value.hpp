@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "seam/errc.hpp"
+#include "src/error/errc.hpp"
 
 namespace parley::config {
 

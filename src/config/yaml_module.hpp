@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "config/value.hpp"
-#include "seam/result.hpp"
+#include "src/config/value.hpp"
+#include "src/error/result.hpp"
 
 /// The entry point of the loadable YAML reader, `parley-yaml.so`: one
 /// call, `*out = read_yaml_file(*path)`. `parley`, the small stdio program,

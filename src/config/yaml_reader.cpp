@@ -12,7 +12,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "config/parley_config.hpp"
+#include "src/config/parley_config.hpp"
 
 namespace parley {
 namespace {

@@ -1,10 +1,10 @@
-#include "json/writer.hpp"
+#include "src/json/writer.hpp"
 
 #include <simdjson.h>
 
 #include <cstdio>
 
-#include "util/utf8.hpp"
+#include "src/util/utf8.hpp"
 
 namespace parley::json {
 

@@ -1,4 +1,4 @@
-#include "json/writer.hpp"
+#include "src/json/writer.hpp"
 
 #include <catch2/catch.hpp>
 

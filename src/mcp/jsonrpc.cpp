@@ -1,8 +1,8 @@
-#include "mcp/jsonrpc.hpp"
+#include "src/mcp/jsonrpc.hpp"
 
 #include <simdjson.h>
 
-#include "json/writer.hpp"
+#include "src/json/writer.hpp"
 
 namespace parley::mcp {
 

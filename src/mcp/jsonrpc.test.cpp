@@ -1,4 +1,4 @@
-#include "mcp/jsonrpc.hpp"
+#include "src/mcp/jsonrpc.hpp"
 
 #include <catch2/catch.hpp>
 

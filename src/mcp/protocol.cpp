@@ -1,11 +1,11 @@
-#include "mcp/protocol.hpp"
+#include "src/mcp/protocol.hpp"
 
 #include <simdjson.h>
 
 #include <cctype>
 
-#include "json/writer.hpp"
-#include "mcp/jsonrpc.hpp"
+#include "src/json/writer.hpp"
+#include "src/mcp/jsonrpc.hpp"
 
 namespace parley::mcp {
 

@@ -1,4 +1,4 @@
-#include "mcp/protocol.hpp"
+#include "src/mcp/protocol.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,10 +1,10 @@
-#include "mcp/tools.hpp"
+#include "src/mcp/tools.hpp"
 
 #include <simdjson.h>
 
 #include <limits>
 
-#include "json/writer.hpp"
+#include "src/json/writer.hpp"
 
 namespace parley::mcp {
 

@@ -7,9 +7,9 @@
 #include <variant>
 #include <vector>
 
-#include "model/allowlist.hpp"
-#include "model/message.hpp"
-#include "presence/roster.hpp"
+#include "src/model/allowlist.hpp"
+#include "src/model/message.hpp"
+#include "src/presence/roster.hpp"
 
 namespace parley::mcp {
 

@@ -1,4 +1,4 @@
-#include "mcp/tools.hpp"
+#include "src/mcp/tools.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "metrics/runtime_metrics.hpp"
+#include "src/metrics/runtime_metrics.hpp"
 
 namespace parley {
 

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <string>
 
-#include "seam/backend.hpp"
+#include "src/seam/backend.hpp"
 
 namespace parley {
 

@@ -1,11 +1,11 @@
-#include "model/allowlist.hpp"
+#include "src/model/allowlist.hpp"
 
 #include <algorithm>
 #include <exception>
 #include <regex>
 
-#include "json/writer.hpp"
-#include "util/utf8.hpp"
+#include "src/json/writer.hpp"
+#include "src/util/utf8.hpp"
 
 namespace parley {
 

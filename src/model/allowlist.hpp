@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "seam/result.hpp"
+#include "src/error/result.hpp"
 
 namespace parley {
 

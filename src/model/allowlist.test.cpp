@@ -1,4 +1,4 @@
-#include "model/allowlist.hpp"
+#include "src/model/allowlist.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "model/mentions.hpp"
+#include "src/model/mentions.hpp"
 
 #include <catch2/catch.hpp>
 

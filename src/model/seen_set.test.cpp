@@ -1,4 +1,4 @@
-#include "model/seen_set.hpp"
+#include "src/model/seen_set.hpp"
 
 #include <catch2/catch.hpp>
 

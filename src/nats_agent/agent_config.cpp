@@ -1,7 +1,7 @@
-#include "nats_agent/agent_config.hpp"
+#include "src/nats_agent/agent_config.hpp"
 
-#include "nats_agent/max_payload.hpp"
-#include "nats_agent/tokens.hpp"
+#include "src/nats_agent/max_payload.hpp"
+#include "src/nats_agent/tokens.hpp"
 
 namespace parley::nats_agent {
 

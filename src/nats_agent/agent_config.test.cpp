@@ -1,4 +1,4 @@
-#include "nats_agent/agent_config.hpp"
+#include "src/nats_agent/agent_config.hpp"
 
 #include <catch2/catch.hpp>
 

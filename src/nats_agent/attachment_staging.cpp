@@ -1,4 +1,4 @@
-#include "nats_agent/attachment_staging.hpp"
+#include "src/nats_agent/attachment_staging.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,8 +10,8 @@
 #include <set>
 #include <system_error>
 
-#include "nats_agent/valid_utf8.hpp"
-#include "util/utf8.hpp"
+#include "src/nats_agent/valid_utf8.hpp"
+#include "src/util/utf8.hpp"
 
 namespace parley::nats_agent {
 

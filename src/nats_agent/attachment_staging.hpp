@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "nats_agent/prompt_envelope.hpp"
-#include "seam/result.hpp"
+#include "src/nats_agent/prompt_envelope.hpp"
+#include "src/error/result.hpp"
 
 /// Attachments on disk (spec-nats-agents.md §9.2 step 5): the session reads
 /// files, so each decoded attachment is written under the state directory,

@@ -1,4 +1,4 @@
-#include "nats_agent/attachment_staging.hpp"
+#include "src/nats_agent/attachment_staging.hpp"
 
 #include <sys/stat.h>
 #include <catch2/catch.hpp>
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "support/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace parley::nats_agent;
 namespace fs = std::filesystem;

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "nats_agent/identity.hpp"
+#include "src/nats_agent/identity.hpp"
 
 /// Instance-name collisions (spec-nats-agents.md §2.4). At start-up the actor
 /// sends one `$SRV.INFO.agents` request, collects every reply (≈1 s, up to 50),

@@ -1,4 +1,4 @@
-#include "nats_agent/collision.hpp"
+#include "src/nats_agent/collision.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,9 +1,9 @@
-#include "nats_agent/control_plane.hpp"
+#include "src/nats_agent/control_plane.hpp"
 
 #include <simdjson.h>
 
-#include "json/writer.hpp"
-#include "util/iso_time.hpp"
+#include "src/json/writer.hpp"
+#include "src/util/iso_time.hpp"
 
 namespace parley::nats_agent {
 

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "nats_agent/heartbeat.hpp"
-#include "nats_agent/outcome.hpp"
+#include "src/nats_agent/heartbeat.hpp"
+#include "src/nats_agent/outcome.hpp"
 
 /// The operators' control plane on `agents.parley.<owner>` (subjects.hpp),
 /// after seed 001's intake: a JSON request `{"sessionMode": "list" |

@@ -1,4 +1,4 @@
-#include "nats_agent/control_plane.hpp"
+#include "src/nats_agent/control_plane.hpp"
 
 #include <catch2/catch.hpp>
 

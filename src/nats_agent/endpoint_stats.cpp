@@ -1,4 +1,4 @@
-#include "nats_agent/endpoint_stats.hpp"
+#include "src/nats_agent/endpoint_stats.hpp"
 
 #include <limits>
 

@@ -1,7 +1,7 @@
-#include "nats_agent/heartbeat.hpp"
+#include "src/nats_agent/heartbeat.hpp"
 
-#include "json/writer.hpp"
-#include "util/iso_time.hpp"
+#include "src/json/writer.hpp"
+#include "src/util/iso_time.hpp"
 
 namespace parley::nats_agent {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "nats_agent/identity.hpp"
+#include "src/nats_agent/identity.hpp"
 
 /// Liveness (spec-nats-agents.md §6): the heartbeat published on
 /// `agents.hb.<agent>.<owner>.<session>` right after registering and then

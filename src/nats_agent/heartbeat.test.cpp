@@ -1,4 +1,4 @@
-#include "nats_agent/heartbeat.hpp"
+#include "src/nats_agent/heartbeat.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,10 +1,10 @@
-#include "nats_agent/identity.hpp"
+#include "src/nats_agent/identity.hpp"
 
 #include <cstdlib>
 #include <initializer_list>
 
-#include "nats_agent/agent_config.hpp"
-#include "nats_agent/tokens.hpp"
+#include "src/nats_agent/agent_config.hpp"
+#include "src/nats_agent/tokens.hpp"
 
 namespace parley::nats_agent {
 

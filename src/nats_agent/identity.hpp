@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "seam/result.hpp"
+#include "src/error/result.hpp"
 
 namespace parley::nats_agent {
 

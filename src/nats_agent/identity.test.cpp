@@ -1,11 +1,11 @@
-#include "nats_agent/identity.hpp"
+#include "src/nats_agent/identity.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <map>
 #include <string>
 
-#include "nats_agent/agent_config.hpp"
+#include "src/nats_agent/agent_config.hpp"
 
 using namespace parley::nats_agent;
 

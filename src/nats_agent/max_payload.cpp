@@ -1,4 +1,4 @@
-#include "nats_agent/max_payload.hpp"
+#include "src/nats_agent/max_payload.hpp"
 
 #include <charconv>
 #include <limits>

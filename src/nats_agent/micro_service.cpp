@@ -1,14 +1,14 @@
-#include "nats_agent/micro_service.hpp"
+#include "src/nats_agent/micro_service.hpp"
 
 #include <openssl/rand.h>
 
 #include <array>
 #include <random>
 
-#include "json/writer.hpp"
-#include "nats_agent/max_payload.hpp"
-#include "nats_agent/subjects.hpp"
-#include "util/iso_time.hpp"
+#include "src/json/writer.hpp"
+#include "src/nats_agent/max_payload.hpp"
+#include "src/nats_agent/subjects.hpp"
+#include "src/util/iso_time.hpp"
 
 namespace parley::nats_agent {
 

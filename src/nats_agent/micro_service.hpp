@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "nats_agent/endpoint_stats.hpp"
-#include "nats_agent/identity.hpp"
+#include "src/nats_agent/endpoint_stats.hpp"
+#include "src/nats_agent/identity.hpp"
 
 /// The NATS micro service every agent registers (spec-nats-agents.md §3).
 /// cnats 3.4 has no micro API, so this is the service as data plus the exact

@@ -1,11 +1,11 @@
-#include "nats_agent/micro_service.hpp"
+#include "src/nats_agent/micro_service.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <set>
 
-#include "nats_agent/tokens.hpp"
+#include "src/nats_agent/tokens.hpp"
 
 using namespace parley::nats_agent;
 

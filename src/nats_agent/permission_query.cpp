@@ -1,4 +1,4 @@
-#include "nats_agent/permission_query.hpp"
+#include "src/nats_agent/permission_query.hpp"
 
 #include <simdjson.h>
 

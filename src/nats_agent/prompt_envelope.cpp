@@ -1,9 +1,9 @@
-#include "nats_agent/prompt_envelope.hpp"
+#include "src/nats_agent/prompt_envelope.hpp"
 
 #include <simdjson.h>
 
-#include "nats_agent/strict_base64.hpp"
-#include "nats_agent/valid_utf8.hpp"
+#include "src/nats_agent/strict_base64.hpp"
+#include "src/nats_agent/valid_utf8.hpp"
 
 namespace parley::nats_agent {
 

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "nats_agent/max_payload.hpp"
-#include "nats_agent/service_error.hpp"
+#include "src/nats_agent/max_payload.hpp"
+#include "src/nats_agent/service_error.hpp"
 
 /// A request on the prompt endpoint (spec-nats-agents.md §4): plain UTF-8
 /// text or the JSON envelope `{"prompt", "attachments"?}`, validated before

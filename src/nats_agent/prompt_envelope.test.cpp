@@ -1,9 +1,9 @@
-#include "nats_agent/prompt_envelope.hpp"
+#include "src/nats_agent/prompt_envelope.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "nats_agent/response_stream.hpp"
-#include "nats_agent/strict_base64.hpp"
+#include "src/nats_agent/response_stream.hpp"
+#include "src/nats_agent/strict_base64.hpp"
 
 using namespace parley::nats_agent;
 

@@ -1,7 +1,7 @@
-#include "nats_agent/response_stream.hpp"
+#include "src/nats_agent/response_stream.hpp"
 
-#include "json/writer.hpp"
-#include "util/utf8.hpp"
+#include "src/json/writer.hpp"
+#include "src/util/utf8.hpp"
 
 namespace parley::nats_agent {
 

@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "nats_agent/service_error.hpp"
-#include "seam/result.hpp"
+#include "src/nats_agent/service_error.hpp"
+#include "src/error/result.hpp"
 
 /// The reply stream of a prompt (spec-nats-agents.md §5): what goes on the
 /// request's reply subject, in this order and nothing after the terminator:

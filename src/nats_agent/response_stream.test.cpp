@@ -1,11 +1,11 @@
-#include "nats_agent/response_stream.hpp"
+#include "src/nats_agent/response_stream.hpp"
 
 #include <simdjson.h>
 #include <catch2/catch.hpp>
 
 #include <random>
 
-#include "json/writer.hpp"
+#include "src/json/writer.hpp"
 
 using namespace parley::nats_agent;
 

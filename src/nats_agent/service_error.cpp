@@ -1,7 +1,7 @@
-#include "nats_agent/service_error.hpp"
+#include "src/nats_agent/service_error.hpp"
 
-#include "nats_agent/valid_utf8.hpp"
-#include "util/utf8.hpp"
+#include "src/nats_agent/valid_utf8.hpp"
+#include "src/util/utf8.hpp"
 
 namespace parley::nats_agent {
 

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "nats_agent/outcome.hpp"
+#include "src/nats_agent/outcome.hpp"
 
 /// Error replies of the micro protocol (spec-nats-agents.md §4.5): one frame
 /// whose *headers* carry the error, then the header-less terminator

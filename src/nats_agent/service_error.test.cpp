@@ -1,8 +1,8 @@
-#include "nats_agent/service_error.hpp"
+#include "src/nats_agent/service_error.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "util/utf8.hpp"
+#include "src/util/utf8.hpp"
 
 using namespace parley::nats_agent;
 

@@ -1,4 +1,4 @@
-#include "nats_agent/strict_base64.hpp"
+#include "src/nats_agent/strict_base64.hpp"
 
 #include <array>
 #include <cstdint>

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "nats_agent/outcome.hpp"
+#include "src/nats_agent/outcome.hpp"
 
 namespace parley::nats_agent {
 

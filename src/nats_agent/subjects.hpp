@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "nats_agent/identity.hpp"
+#include "src/nats_agent/identity.hpp"
 
 /// The subjects an agent uses (spec-nats-agents.md §2.1). Tokens are taken as
 /// given: identity.hpp has already validated or sanitized them.

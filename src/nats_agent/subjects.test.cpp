@@ -1,4 +1,4 @@
-#include "nats_agent/subjects.hpp"
+#include "src/nats_agent/subjects.hpp"
 
 #include <catch2/catch.hpp>
 

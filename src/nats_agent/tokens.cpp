@@ -1,6 +1,6 @@
-#include "nats_agent/tokens.hpp"
+#include "src/nats_agent/tokens.hpp"
 
-#include "util/utf8.hpp"
+#include "src/util/utf8.hpp"
 
 namespace parley::nats_agent {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "seam/result.hpp"
+#include "src/error/result.hpp"
 
 /// Subject tokens of the agent protocol (spec-nats-agents.md §2.2, §2.3):
 /// what a token may contain, and how a value we *derive* (a user name, a

@@ -1,4 +1,4 @@
-#include "nats_agent/tokens.hpp"
+#include "src/nats_agent/tokens.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
-#include "nats_agent/valid_utf8.hpp"
+#include "src/nats_agent/valid_utf8.hpp"
 
 #include <simdjson.h>
 
-#include "util/utf8.hpp"
+#include "src/util/utf8.hpp"
 
 namespace parley::nats_agent {
 

@@ -1,4 +1,4 @@
-#include "nats_agent/valid_utf8.hpp"
+#include "src/nats_agent/valid_utf8.hpp"
 
 #include <catch2/catch.hpp>
 

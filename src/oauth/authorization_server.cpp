@@ -1,19 +1,19 @@
-#include "oauth/authorization_server.hpp"
+#include "src/oauth/authorization_server.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 
-#include "json/writer.hpp"
-#include "oauth/base64.hpp"
-#include "oauth/bearer_challenge.hpp"
-#include "oauth/client_registration.hpp"
-#include "oauth/consent_page.hpp"
-#include "oauth/crypto.hpp"
-#include "oauth/metadata.hpp"
-#include "oauth/pkce.hpp"
-#include "oauth/secret_hash.hpp"
-#include "util/log.hpp"
+#include "src/json/writer.hpp"
+#include "src/oauth/base64.hpp"
+#include "src/oauth/bearer_challenge.hpp"
+#include "src/oauth/client_registration.hpp"
+#include "src/oauth/consent_page.hpp"
+#include "src/oauth/crypto.hpp"
+#include "src/oauth/metadata.hpp"
+#include "src/oauth/pkce.hpp"
+#include "src/oauth/secret_hash.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::oauth {
 

@@ -10,11 +10,11 @@
 #include <utility>
 #include <vector>
 
-#include "gateway/owners_config.hpp"
-#include "oauth/consent_page.hpp"
-#include "oauth/form_encoding.hpp"
-#include "oauth/grant_store.hpp"
-#include "oauth/signin_throttle.hpp"
+#include "src/config/owners_config.hpp"
+#include "src/oauth/consent_page.hpp"
+#include "src/oauth/form_encoding.hpp"
+#include "src/oauth/grant_store.hpp"
+#include "src/oauth/signin_throttle.hpp"
 
 namespace parley::oauth {
 

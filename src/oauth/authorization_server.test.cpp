@@ -1,15 +1,15 @@
-#include "oauth/authorization_server.hpp"
+#include "src/oauth/authorization_server.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <simdjson.h>
 
-#include "oauth/base64.hpp"
-#include "oauth/crypto.hpp"
-#include "oauth/form_encoding.hpp"
-#include "oauth/secret_hash.hpp"
-#include "support/temp_dir.hpp"
-#include "util/log.hpp"
+#include "src/oauth/base64.hpp"
+#include "src/oauth/crypto.hpp"
+#include "src/oauth/form_encoding.hpp"
+#include "src/oauth/secret_hash.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "src/util/log.hpp"
 
 using namespace parley::oauth;
 using parley::sha256_raw;

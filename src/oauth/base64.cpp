@@ -1,4 +1,4 @@
-#include "oauth/base64.hpp"
+#include "src/oauth/base64.hpp"
 
 #include <array>
 #include <cstdint>

@@ -1,9 +1,9 @@
-#include "oauth/bearer_challenge.hpp"
+#include "src/oauth/bearer_challenge.hpp"
 
 #include <cctype>
 
-#include "json/writer.hpp"
-#include "oauth/metadata.hpp"
+#include "src/json/writer.hpp"
+#include "src/oauth/metadata.hpp"
 
 namespace parley::oauth {
 

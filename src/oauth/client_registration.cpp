@@ -1,11 +1,11 @@
-#include "oauth/client_registration.hpp"
+#include "src/oauth/client_registration.hpp"
 
 #include <simdjson.h>
 
 #include <algorithm>
 #include <cctype>
 
-#include "json/writer.hpp"
+#include "src/json/writer.hpp"
 
 namespace parley::oauth {
 

@@ -1,4 +1,4 @@
-#include "oauth/client_registration.hpp"
+#include "src/oauth/client_registration.hpp"
 
 #include <catch2/catch.hpp>
 

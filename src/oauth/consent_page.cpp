@@ -1,6 +1,6 @@
-#include "oauth/consent_page.hpp"
+#include "src/oauth/consent_page.hpp"
 
-#include "oauth/client_registration.hpp"
+#include "src/oauth/client_registration.hpp"
 
 namespace parley::oauth {
 

@@ -1,4 +1,4 @@
-#include "oauth/consent_page.hpp"
+#include "src/oauth/consent_page.hpp"
 
 #include <catch2/catch.hpp>
 

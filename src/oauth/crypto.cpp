@@ -1,4 +1,4 @@
-#include "oauth/crypto.hpp"
+#include "src/oauth/crypto.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "oauth/base64.hpp"
-#include "util/hex.hpp"
+#include "src/oauth/base64.hpp"
+#include "src/util/hex.hpp"
 
 namespace parley::oauth {
 

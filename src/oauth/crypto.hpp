@@ -5,7 +5,7 @@
 
 // SHA-256 (sha256_hex: what the grant store keeps instead of any secret
 // value, so a copy of the database grants nothing; sha256_raw: PKCE S256).
-#include "util/sha256.hpp"
+#include "src/util/sha256.hpp"
 
 namespace parley::oauth {
 

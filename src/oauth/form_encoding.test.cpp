@@ -1,4 +1,4 @@
-#include "oauth/form_encoding.hpp"
+#include "src/oauth/form_encoding.hpp"
 
 #include <catch2/catch.hpp>
 

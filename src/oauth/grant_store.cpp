@@ -1,10 +1,10 @@
-#include "oauth/grant_store.hpp"
+#include "src/oauth/grant_store.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <thread>
 
-#include "oauth/crypto.hpp"
+#include "src/oauth/crypto.hpp"
 
 namespace parley::oauth {
 

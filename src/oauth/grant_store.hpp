@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "oauth/sqlite_db.hpp"
-#include "seam/result.hpp"
+#include "src/oauth/sqlite_db.hpp"
+#include "src/error/result.hpp"
 
 namespace parley::oauth {
 

@@ -1,4 +1,4 @@
-#include "oauth/grant_store.hpp"
+#include "src/oauth/grant_store.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -7,8 +7,8 @@
 #include <atomic>
 #include <thread>
 
-#include "oauth/crypto.hpp"
-#include "support/temp_dir.hpp"
+#include "src/oauth/crypto.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace parley::oauth;
 using parley::sha256_hex;

@@ -1,6 +1,6 @@
-#include "oauth/metadata.hpp"
+#include "src/oauth/metadata.hpp"
 
-#include "json/writer.hpp"
+#include "src/json/writer.hpp"
 
 namespace parley::oauth {
 

@@ -1,8 +1,8 @@
-#include "oauth/metadata.hpp"
+#include "src/oauth/metadata.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "oauth/bearer_challenge.hpp"
+#include "src/oauth/bearer_challenge.hpp"
 
 using namespace parley::oauth;
 

@@ -1,9 +1,9 @@
-#include "oauth/pkce.hpp"
+#include "src/oauth/pkce.hpp"
 
 #include <algorithm>
 
-#include "oauth/base64.hpp"
-#include "oauth/crypto.hpp"
+#include "src/oauth/base64.hpp"
+#include "src/oauth/crypto.hpp"
 
 namespace parley::oauth {
 

@@ -1,10 +1,10 @@
-#include "oauth/pkce.hpp"
+#include "src/oauth/pkce.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
-#include "oauth/crypto.hpp"
+#include "src/oauth/crypto.hpp"
 
 using namespace parley::oauth;
 using parley::sha256_hex;

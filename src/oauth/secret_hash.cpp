@@ -1,4 +1,4 @@
-#include "oauth/secret_hash.hpp"
+#include "src/oauth/secret_hash.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <optional>
 
-#include "oauth/base64.hpp"
-#include "oauth/crypto.hpp"
+#include "src/oauth/base64.hpp"
+#include "src/oauth/crypto.hpp"
 
 namespace parley::oauth {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "oauth/secret_hash_format.hpp"
+#include "src/oauth/secret_hash_format.hpp"
 
 namespace parley::oauth {
 

@@ -1,10 +1,10 @@
-#include "oauth/secret_hash.hpp"
+#include "src/oauth/secret_hash.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <vector>
 
-#include "oauth/base64.hpp"
+#include "src/oauth/base64.hpp"
 
 using namespace parley::oauth;
 

@@ -1,6 +1,6 @@
-#include "oauth/secret_hash_format.hpp"
+#include "src/oauth/secret_hash_format.hpp"
 
-#include "oauth/base64.hpp"
+#include "src/oauth/base64.hpp"
 
 namespace parley::oauth {
 

@@ -1,4 +1,4 @@
-#include "oauth/signin_throttle.hpp"
+#include "src/oauth/signin_throttle.hpp"
 
 #include <catch2/catch.hpp>
 

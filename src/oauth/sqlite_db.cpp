@@ -1,4 +1,4 @@
-#include "oauth/sqlite_db.hpp"
+#include "src/oauth/sqlite_db.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "seam/result.hpp"
+#include "src/error/result.hpp"
 
 namespace parley::oauth::sql {
 

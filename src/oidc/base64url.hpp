@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "seam/result.hpp"
+#include "src/error/result.hpp"
 
 namespace parley::oidc {
 

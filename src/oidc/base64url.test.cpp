@@ -1,4 +1,4 @@
-#include "oidc/base64url.hpp"
+#include "src/oidc/base64url.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
-#include "oidc/discovery.hpp"
+#include "src/oidc/discovery.hpp"
 
-#include "oidc/json_object.hpp"
-#include "oidc/url.hpp"
+#include "src/oidc/json_object.hpp"
+#include "src/oidc/url.hpp"
 
 namespace parley::oidc {
 

@@ -3,9 +3,9 @@
 #include <string>
 #include <string_view>
 
-#include "config/parley_config.hpp"
-#include "oidc/fetch.hpp"
-#include "seam/result.hpp"
+#include "src/config/parley_config.hpp"
+#include "src/oidc/fetch.hpp"
+#include "src/error/result.hpp"
 
 namespace parley::oidc {
 

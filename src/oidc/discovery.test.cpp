@@ -1,8 +1,8 @@
-#include "oidc/discovery.hpp"
+#include "src/oidc/discovery.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "oidc/testing/fake_idp.hpp"
+#include "src/oidc/testing/fake_idp.hpp"
 
 using namespace parley::oidc;
 using parley::oidc::testing::fake_idp;

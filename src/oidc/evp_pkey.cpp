@@ -1,4 +1,4 @@
-#include "oidc/evp_pkey.hpp"
+#include "src/oidc/evp_pkey.hpp"
 
 #include <openssl/evp.h>
 

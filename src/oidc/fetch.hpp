@@ -3,7 +3,7 @@
 #include <functional>
 #include <string>
 
-#include "seam/result.hpp"
+#include "src/error/result.hpp"
 
 namespace parley::oidc {
 

@@ -1,11 +1,11 @@
-#include "oidc/http_fetch.hpp"
+#include "src/oidc/http_fetch.hpp"
 
 #include <curl/curl.h>
 
 #include <memory>
 #include <mutex>
 
-#include "oidc/url.hpp"
+#include "src/oidc/url.hpp"
 
 namespace parley::oidc {
 

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <string>
 
-#include "oidc/fetch.hpp"
+#include "src/oidc/fetch.hpp"
 
 namespace parley::oidc {
 

@@ -1,4 +1,4 @@
-#include "oidc/http_fetch.hpp"
+#include "src/oidc/http_fetch.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

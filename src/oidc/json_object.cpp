@@ -1,4 +1,4 @@
-#include "oidc/json_object.hpp"
+#include "src/oidc/json_object.hpp"
 
 #include <algorithm>
 #include <vector>

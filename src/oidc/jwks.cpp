@@ -1,4 +1,4 @@
-#include "oidc/jwks.hpp"
+#include "src/oidc/jwks.hpp"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -8,8 +8,8 @@
 
 #include <algorithm>
 
-#include "oidc/base64url.hpp"
-#include "oidc/json_object.hpp"
+#include "src/oidc/base64url.hpp"
+#include "src/oidc/json_object.hpp"
 
 namespace parley::oidc {
 

@@ -6,9 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include "oidc/evp_pkey.hpp"
-#include "oidc/signature.hpp"
-#include "seam/result.hpp"
+#include "src/oidc/evp_pkey.hpp"
+#include "src/oidc/signature.hpp"
+#include "src/error/result.hpp"
 
 namespace parley::oidc {
 

@@ -1,9 +1,9 @@
-#include "oidc/jwks.hpp"
+#include "src/oidc/jwks.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "oidc/base64url.hpp"
-#include "oidc/testing/jwt_signer.hpp"
+#include "src/oidc/base64url.hpp"
+#include "src/oidc/testing/jwt_signer.hpp"
 
 using namespace parley::oidc;
 using parley::oidc::testing::test_key;

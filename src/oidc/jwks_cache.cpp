@@ -1,7 +1,7 @@
-#include "oidc/jwks_cache.hpp"
+#include "src/oidc/jwks_cache.hpp"
 
-#include "oidc/printable.hpp"
-#include "util/log.hpp"
+#include "src/oidc/printable.hpp"
+#include "src/util/log.hpp"
 
 namespace parley::oidc {
 

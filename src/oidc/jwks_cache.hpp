@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "oidc/fetch.hpp"
-#include "oidc/key_source.hpp"
+#include "src/oidc/fetch.hpp"
+#include "src/oidc/key_source.hpp"
 
 namespace parley::oidc {
 

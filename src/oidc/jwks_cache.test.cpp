@@ -1,4 +1,4 @@
-#include "oidc/jwks_cache.hpp"
+#include "src/oidc/jwks_cache.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -6,8 +6,8 @@
 #include <thread>
 #include <vector>
 
-#include "oidc/testing/fake_idp.hpp"
-#include "oidc/testing/jwt_signer.hpp"
+#include "src/oidc/testing/fake_idp.hpp"
+#include "src/oidc/testing/jwt_signer.hpp"
 
 using namespace parley::oidc;
 using namespace std::chrono_literals;

@@ -1,9 +1,9 @@
-#include "oidc/jwt.hpp"
+#include "src/oidc/jwt.hpp"
 
 #include <algorithm>
 
-#include "oidc/base64url.hpp"
-#include "oidc/json_object.hpp"
+#include "src/oidc/base64url.hpp"
+#include "src/oidc/json_object.hpp"
 
 namespace parley::oidc {
 

@@ -1,8 +1,8 @@
-#include "oidc/jwt.hpp"
+#include "src/oidc/jwt.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "oidc/base64url.hpp"
+#include "src/oidc/base64url.hpp"
 
 using namespace parley::oidc;
 

@@ -4,9 +4,9 @@
 #include <optional>
 #include <string>
 
-#include "oidc/jwks.hpp"
-#include "oidc/signature.hpp"
-#include "seam/result.hpp"
+#include "src/oidc/jwks.hpp"
+#include "src/oidc/signature.hpp"
+#include "src/error/result.hpp"
 
 namespace parley::oidc {
 

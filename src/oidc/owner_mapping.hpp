@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "oidc/token_verifier.hpp"
+#include "src/oidc/token_verifier.hpp"
 
 namespace parley::oidc {
 

@@ -1,4 +1,4 @@
-#include "oidc/owner_mapping.hpp"
+#include "src/oidc/owner_mapping.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "oidc/signature.hpp"
+#include "src/oidc/signature.hpp"
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>

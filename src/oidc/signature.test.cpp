@@ -1,8 +1,8 @@
-#include "oidc/signature.hpp"
+#include "src/oidc/signature.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "oidc/testing/jwt_signer.hpp"
+#include "src/oidc/testing/jwt_signer.hpp"
 
 using namespace parley::oidc;
 using parley::oidc::testing::test_key;

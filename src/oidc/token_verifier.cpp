@@ -1,10 +1,10 @@
-#include "oidc/token_verifier.hpp"
+#include "src/oidc/token_verifier.hpp"
 
 #include <algorithm>
 #include <chrono>
 
-#include "oidc/jwt.hpp"
-#include "oidc/printable.hpp"
+#include "src/oidc/jwt.hpp"
+#include "src/oidc/printable.hpp"
 
 namespace parley::oidc {
 

@@ -9,8 +9,8 @@
 #include <variant>
 #include <vector>
 
-#include "config/parley_config.hpp"
-#include "oidc/key_source.hpp"
+#include "src/config/parley_config.hpp"
+#include "src/oidc/key_source.hpp"
 
 namespace parley::oidc {
 

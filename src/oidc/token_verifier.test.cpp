@@ -1,13 +1,13 @@
-#include "oidc/token_verifier.hpp"
+#include "src/oidc/token_verifier.hpp"
 
 #include <openssl/evp.h>
 
 #include <catch2/catch.hpp>
 
-#include "oidc/base64url.hpp"
-#include "oidc/jwks_cache.hpp"
-#include "oidc/testing/fake_idp.hpp"
-#include "oidc/testing/jwt_signer.hpp"
+#include "src/oidc/base64url.hpp"
+#include "src/oidc/jwks_cache.hpp"
+#include "src/oidc/testing/fake_idp.hpp"
+#include "src/oidc/testing/jwt_signer.hpp"
 
 using namespace parley::oidc;
 using namespace std::chrono_literals;

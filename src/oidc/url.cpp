@@ -1,4 +1,4 @@
-#include "oidc/url.hpp"
+#include "src/oidc/url.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "oidc/url.hpp"
+#include "src/oidc/url.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
-#include "presence/handle_glob.hpp"
+#include "src/presence/handle_glob.hpp"
 
 #include <string>
 
-#include "util/utf8.hpp"
+#include "src/util/utf8.hpp"
 
 namespace parley::presence {
 

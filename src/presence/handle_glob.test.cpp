@@ -1,4 +1,4 @@
-#include "presence/handle_glob.hpp"
+#include "src/presence/handle_glob.hpp"
 
 #include <catch2/catch.hpp>
 

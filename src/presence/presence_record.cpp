@@ -1,4 +1,4 @@
-#include "presence/presence_record.hpp"
+#include "src/presence/presence_record.hpp"
 
 #include <sys/random.h>
 #include <simdjson.h>
@@ -8,8 +8,8 @@
 #include <limits>
 #include <random>
 
-#include "json/writer.hpp"
-#include "util/utf8.hpp"
+#include "src/json/writer.hpp"
+#include "src/util/utf8.hpp"
 
 namespace parley::presence {
 

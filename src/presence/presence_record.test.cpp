@@ -1,4 +1,4 @@
-#include "presence/presence_record.hpp"
+#include "src/presence/presence_record.hpp"
 
 #include <catch2/catch.hpp>
 

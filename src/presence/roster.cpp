@@ -1,4 +1,4 @@
-#include "presence/roster.hpp"
+#include "src/presence/roster.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -8,8 +8,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "presence/presence_record.hpp"
-#include "util/utf8.hpp"
+#include "src/presence/presence_record.hpp"
+#include "src/util/utf8.hpp"
 
 namespace parley::presence {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "model/allowlist.hpp"
-#include "model/message.hpp"
+#include "src/model/allowlist.hpp"
+#include "src/model/message.hpp"
 
 namespace parley::presence {
 

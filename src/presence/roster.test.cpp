@@ -1,10 +1,10 @@
-#include "presence/roster.hpp"
+#include "src/presence/roster.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
-#include "presence/presence_record.hpp"
+#include "src/presence/presence_record.hpp"
 
 using namespace parley::presence;
 using parley::message;

@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 
-#include "config/value.hpp"
-#include "model/message.hpp"
-#include "seam/capabilities.hpp"
-#include "seam/result.hpp"
+#include "src/config/value.hpp"
+#include "src/model/message.hpp"
+#include "src/seam/capabilities.hpp"
+#include "src/error/result.hpp"
 
 namespace parley {
 

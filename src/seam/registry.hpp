@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "seam/backend.hpp"
-#include "seam/result.hpp"
+#include "src/seam/backend.hpp"
+#include "src/error/result.hpp"
 
 namespace parley {
 

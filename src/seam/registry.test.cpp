@@ -1,4 +1,4 @@
-#include "seam/registry.hpp"
+#include "src/seam/registry.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -4,8 +4,8 @@
 #include <string_view>
 #include <vector>
 
-#include "config/value.hpp"
-#include "seam/result.hpp"
+#include "src/config/value.hpp"
+#include "src/error/result.hpp"
 
 namespace parley {
 

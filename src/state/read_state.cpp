@@ -1,4 +1,4 @@
-#include "state/read_state.hpp"
+#include "src/state/read_state.hpp"
 
 #include <fcntl.h>
 #include <pwd.h>
@@ -14,8 +14,8 @@
 
 #include <simdjson.h>
 
-#include "json/writer.hpp"
-#include "util/sha256.hpp"
+#include "src/json/writer.hpp"
+#include "src/util/sha256.hpp"
 
 namespace parley {
 namespace {

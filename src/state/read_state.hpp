@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "seam/result.hpp"
+#include "src/error/result.hpp"
 
 namespace parley {
 

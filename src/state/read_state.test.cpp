@@ -1,4 +1,4 @@
-#include "state/read_state.hpp"
+#include "src/state/read_state.hpp"
 
 #include <sys/stat.h>
 
@@ -14,7 +14,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "support/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using parley::read_state_store;
 

@@ -1,4 +1,4 @@
-#include "util/group_commit.hpp"
+#include "src/util/group_commit.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "util/iso_time.hpp"
+#include "src/util/iso_time.hpp"
 
 #include <cstdio>
 #include <ctime>

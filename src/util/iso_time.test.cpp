@@ -1,4 +1,4 @@
-#include "util/iso_time.hpp"
+#include "src/util/iso_time.hpp"
 
 #include <catch2/catch.hpp>
 

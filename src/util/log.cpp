@@ -1,4 +1,4 @@
-#include "util/log.hpp"
+#include "src/util/log.hpp"
 
 #include <unistd.h>
 

@@ -1,8 +1,8 @@
-#include "util/sha256.hpp"
+#include "src/util/sha256.hpp"
 
 #include <cstring>
 
-#include "util/hex.hpp"
+#include "src/util/hex.hpp"
 
 namespace parley {
 

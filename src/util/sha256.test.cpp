@@ -1,4 +1,4 @@
-#include "util/sha256.hpp"
+#include "src/util/sha256.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "util/utf8.hpp"
+#include "src/util/utf8.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdint>

@@ -4,7 +4,7 @@
 #include <mutex>
 #include <string>
 
-#include "oidc/fetch.hpp"
+#include "src/oidc/fetch.hpp"
 
 namespace parley::oidc::testing {
 

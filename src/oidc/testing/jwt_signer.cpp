@@ -1,4 +1,4 @@
-#include "oidc/testing/jwt_signer.hpp"
+#include "src/oidc/testing/jwt_signer.hpp"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -8,8 +8,8 @@
 
 #include <stdexcept>
 
-#include "json/writer.hpp"
-#include "oidc/base64url.hpp"
+#include "src/json/writer.hpp"
+#include "src/oidc/base64url.hpp"
 
 namespace parley::oidc::testing {
 

@@ -1,4 +1,4 @@
-#include "seam/errc.hpp"
+#include "src/error/errc.hpp"
 
 namespace parley {
 

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "config/value.hpp"
-#include "gateway/gateway_config.hpp"
+#include "src/config/value.hpp"
+#include "src/config/gateway_config.hpp"
 
 namespace parley {
 

@@ -4,7 +4,7 @@
 #include <utility>
 #include <variant>
 
-#include "seam/errc.hpp"
+#include "src/error/errc.hpp"
 
 namespace parley {
 

@@ -1,4 +1,4 @@
-#include "gateway/gateway_config.hpp"
+#include "src/config/gateway_config.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,9 +1,9 @@
-#include "gateway/gateway_config.hpp"
+#include "src/config/gateway_config.hpp"
 
 #include <algorithm>
 #include <regex>
 
-#include "util/sha256.hpp"
+#include "src/util/sha256.hpp"
 
 namespace parley {
 

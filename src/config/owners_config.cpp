@@ -1,8 +1,8 @@
-#include "gateway/owners_config.hpp"
+#include "src/config/owners_config.hpp"
 
 #include <algorithm>
 
-#include "oauth/secret_hash.hpp"
+#include "src/oauth/secret_hash.hpp"
 
 namespace parley {
 

@@ -1,12 +1,12 @@
-#include "gateway/owners_config.hpp"
+#include "src/config/owners_config.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <fstream>
 
-#include "config/parley_config.hpp"
-#include "support/temp_dir.hpp"
+#include "src/config/parley_config.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using parley::config::problem;
 using parley::config::value;
