@@ -207,22 +207,43 @@ void idle(const std::string& bin, int sessions) {
   close(fd);
 }
 
+/// Opens `sessions` sessions, each with its GET event stream; returns the streams.
+std::vector<int> open_streams(int port, int sessions) {
+  std::vector<int> streams;
+  int fd = connect_to(port);
+  std::string buf;
+  for (int i = 0; i < sessions; ++i) {
+    const std::string sid = open_session(fd, buf);
+    int s = connect_to(port);
+    send_all(s, "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nAuthorization: Bearer " +
+                    std::string(token) + "\r\nMcp-Session-Id: " + sid + "\r\n\r\n");
+    streams.push_back(s);
+  }
+  close(fd);
+  return streams;
+}
+
+/// Who got what, when some deliveries are missing.
+void report_missing(const std::vector<int>& per_session, const std::vector<int>& per_message,
+                    const std::vector<pollfd>& fds, const std::vector<std::string>& bufs, int total,
+                    int sessions) {
+  int silent = 0;
+  for (std::size_t i = 0; i < per_session.size(); ++i)
+    if (per_session[i] < total) {
+      if (silent++ == 0)
+        std::printf("           session %zu got %d: fd %d, buffered '%.160s'\n", i, per_session[i], fds[i].fd,
+                    bufs[i].c_str());
+    }
+  if (silent) std::printf("           %d sessions got fewer than all\n", silent);
+  int short_messages = 0;
+  for (int c : per_message) short_messages += c < sessions;
+  if (short_messages > 0) std::printf("           %d messages did not reach every session\n", short_messages);
+}
+
 void fan_out(const std::string& bin, int sessions) {
   gateway_process gw(bin);
-  std::vector<int> streams;
+  std::vector<int> streams = open_streams(gw.port, sessions);
   std::vector<std::string> bufs(static_cast<std::size_t>(sessions));
-  {
-    int fd = connect_to(gw.port);
-    std::string buf;
-    for (int i = 0; i < sessions; ++i) {
-      const std::string sid = open_session(fd, buf);
-      int s = connect_to(gw.port);
-      send_all(s, "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nAuthorization: Bearer " +
-                      std::string(token) + "\r\nMcp-Session-Id: " + sid + "\r\n\r\n");
-      streams.push_back(s);
-    }
-    close(fd);
-  }
   std::this_thread::sleep_for(std::chrono::seconds(2));
   const int total = 1000;
   std::thread poster([&] {
@@ -277,17 +298,7 @@ void fan_out(const std::string& bin, int sessions) {
   poster.join();
   std::printf("fan-out    %d sessions x %d posts at 200/s: delivered %zu of %zu   p50 %.2f ms   p99 %.2f ms   max %.2f ms\n",
               sessions, total, lat.size(), expected, percentile(lat, 0.5), percentile(lat, 0.99), percentile(lat, 1.0));
-  int silent = 0;
-  for (std::size_t i = 0; i < per_session.size(); ++i)
-    if (per_session[i] < total) {
-      if (silent++ == 0)
-        std::printf("           session %zu got %d: fd %d, buffered '%.160s'\n", i, per_session[i], fds[i].fd,
-                    bufs[i].c_str());
-    }
-  if (silent) std::printf("           %d sessions got fewer than all\n", silent);
-  int short_messages = 0;
-  for (int c : per_message) short_messages += c < sessions;
-  if (short_messages > 0) std::printf("           %d messages did not reach every session\n", short_messages);
+  report_missing(per_session, per_message, fds, bufs, total, sessions);
   for (int s : streams) close(s);
 }
 
