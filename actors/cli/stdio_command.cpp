@@ -9,9 +9,9 @@
 #include "actors/cli/setup.hpp"
 #include "actors/cli/stdio_agent.hpp"
 #include "actors/messages.hpp"
-#include "actors/scheduler/stdio_loop.hpp"
+#include "actors/transport/stdio/stdio_loop.hpp"
 #include "src/state/read_state.hpp"
-#include "actors/stdio/stdio_transport.hpp"
+#include "actors/transport/stdio/stdio_transport.hpp"
 #include "actors/supervisor/supervisor.hpp"
 #include "src/util/log.hpp"
 
@@ -56,7 +56,7 @@ int run_stdio(loaded setup, const stdio_agent_factory& make_agent) {
   {
     caf::actor_system_config sys_cfg;
     // One session: one scheduler thread, which also reads stdin when it has
-    // nothing else to do (scheduler/stdio_loop.hpp). A tool call crosses the
+    // nothing else to do (transport/stdio/stdio_loop.hpp). A tool call crosses the
     // session, the router and the backend connection; with work stealing,
     // or with a second worker to wake for every hop, sequential calls were
     // measured 40-50 % slower (bench/stdio_bench post-rate). Blocking work

@@ -7,7 +7,7 @@
 #include "actors/messages.hpp"
 #include "actors/router/router.hpp"
 #include "actors/state_writer/state_writer.hpp"
-#include "actors/stdio/stdio_transport.hpp"
+#include "actors/transport/stdio/stdio_transport.hpp"
 #include "src/util/log.hpp"
 
 namespace parley {
