@@ -15,7 +15,7 @@
 #include "actors/gateway/front_door.hpp"
 #include "actors/gateway/owner_quota.hpp"
 #include "actors/gateway/profile_catalog.hpp"
-#include "actors/gateway/http_session_output.hpp"
+#include "actors/transport/http/http_session_output.hpp"
 #include "src/json/writer.hpp"
 #include "src/mcp/jsonrpc.hpp"
 #include "src/mcp/protocol.hpp"

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "src/config/parley_config.hpp"
-#include "actors/gateway/http_server.hpp"
+#include "actors/transport/http/http_server.hpp"
 #include "src/metrics/runtime_metrics.hpp"
 
 namespace parley {
