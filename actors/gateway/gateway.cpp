@@ -16,9 +16,9 @@
 #include "actors/gateway/owner_quota.hpp"
 #include "actors/gateway/profile_catalog.hpp"
 #include "actors/transport/http/http_session_output.hpp"
+#include "actors/transport/http/secured_exchange.hpp"
+#include "actors/transport/http/streamable_http.hpp"
 #include "src/json/writer.hpp"
-#include "src/mcp/jsonrpc.hpp"
-#include "src/mcp/protocol.hpp"
 #include "actors/mcp_session/mcp_session.hpp"
 #include "actors/messages.hpp"
 #include "src/state/read_state.hpp"
@@ -36,14 +36,6 @@ std::string random_session_id() {
   unsigned char bytes[16];
   if (RAND_bytes(bytes, sizeof bytes) != 1) std::abort();
   return to_hex(bytes, sizeof bytes);
-}
-
-http::response json_error(int status, int code, const std::string& message) {
-  return {status, {{"content-type", "application/json"}}, mcp::error_response("null", code, message)};
-}
-
-bool contains(const std::string* header, std::string_view needle) {
-  return header && header->find(needle) != std::string::npos;
 }
 
 /// `scheme://host[:port]` of a URL, lower-cased host.
@@ -67,37 +59,13 @@ bool is_loopback_name(const std::string& host) {
   return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
 }
 
-/// Adds the headers every answer carries (spec-parley §7.1): never framed,
-/// no referrer, HTTPS remembered.
-class secured_exchange final : public http::exchange {
- public:
-  explicit secured_exchange(std::shared_ptr<http::exchange> inner) : inner_(std::move(inner)) {}
-  void respond(http::response r) override {
-    add(r.header);
-    inner_->respond(std::move(r));
-  }
-  std::shared_ptr<http::event_stream> open_stream(http::headers extra) override {
-    add(extra);
-    return inner_->open_stream(std::move(extra));
-  }
+using streamable_http::json_error;
 
- private:
-  static void add(http::headers& h) {
-    h.emplace_back("x-frame-options", "DENY");
-    h.emplace_back("content-security-policy", "frame-ancestors 'none'");
-    h.emplace_back("referrer-policy", "no-referrer");
-    h.emplace_back("strict-transport-security", "max-age=31536000; includeSubDomains");
-    h.emplace_back("x-content-type-options", "nosniff");
-  }
-  std::shared_ptr<http::exchange> inner_;
-};
-
-struct hosted_session {
-  std::string id;
+/// A session of this gateway: what the Streamable HTTP rules know of it,
+/// and whose it is.
+struct hosted_session : streamable_http::session {
   std::string owner;
   session_id number = 0;
-  caf::actor actor;
-  std::shared_ptr<http_session_output> output;
   std::string principal_key;  // the credential that opened it
   clock_type::time_point last_activity = clock_type::now();
 };
@@ -244,136 +212,38 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     end(s);
   }
 
-  // ---- /mcp -------------------------------------------------------------------
+  /// The sessions of one credential, for the Streamable HTTP rules.
+  class caller_sessions final : public streamable_http::session_directory {
+   public:
+    caller_sessions(impl& gw, const principal& who) : gw_(gw), who_(who) {}
+    std::variant<std::shared_ptr<streamable_http::session>, http::response> open() override {
+      return gw_.open(who_);
+    }
+    std::shared_ptr<streamable_http::session> find(const std::string& id) override { return gw_.find(id, who_.key); }
+    void end(const streamable_http::session& s) override { gw_.end_by_id(s.id); }
 
-  void post(http::request req, std::shared_ptr<http::exchange> ex, const principal& who) {
-    const std::string& digest = who.key;
-    if (!contains(req.find("content-type"), "application/json")) {
-      ex->respond(json_error(415, -32000, "Unsupported Media Type: Content-Type must be application/json"));
-      return;
-    }
-    const auto* accept = req.find("accept");
-    if (!contains(accept, "application/json") || !contains(accept, "text/event-stream")) {
-      ex->respond(json_error(406, -32000, "Not Acceptable: Accept must list application/json and text/event-stream"));
-      return;
-    }
-    auto decoded = mcp::decode(req.body);
-    if (decoded.messages.empty() && !decoded.failures.empty()) {
-      const auto& f = decoded.failures.front();
-      ex->respond({400, {{"content-type", "application/json"}}, mcp::error_response(f.id_json, f.code, f.message)});
-      return;
-    }
-    std::vector<std::string> ids;
-    bool initialize = false;
-    for (const auto& m : decoded.messages) {
-      if (m.type == mcp::rpc_message::kind::request) ids.push_back(m.id_json);
-      if (m.method == "initialize") initialize = true;
-    }
-    for (const auto& f : decoded.failures)
-      if (f.id_json != "null") ids.push_back(f.id_json);
+   private:
+    impl& gw_;
+    const principal& who_;
+  };
 
-    std::shared_ptr<hosted_session> s;
-    const auto* sid = req.find("mcp-session-id");
-    if (!sid) {
-      if (!initialize || decoded.messages.size() != 1) {
-        ex->respond(json_error(400, -32000, "Bad Request: Mcp-Session-Id header is required"));
-        return;
-      }
-      {
-        std::lock_guard lock(mu);
-        if (sessions.size() >= static_cast<std::size_t>(cfg.max_sessions)) {
-          ex->respond(json_error(503, -32000, "Service Unavailable: too many sessions"));
-          return;
-        }
-      }
-      const auto* entry = catalog->find(who.owner, who.profile_name);
-      if (!entry) {
-        ex->respond(json_error(500, -32603, "Internal error"));
-        return;
-      }
-      if (!quota->open_session(who.owner)) {
-        ex->respond(json_error(429, -32000, "Too Many Requests: this owner already holds its maximum of sessions"));
-        return;
-      }
-      s = create(who.profile, digest, *entry);
-    } else {
-      if (initialize) {
-        ex->respond(json_error(400, -32600, "Invalid Request: the session is already initialized"));
-        return;
-      }
-      s = find(*sid, digest);
-      if (!s) {
-        ex->respond(json_error(404, -32001, "Session not found"));
-        return;
-      }
-      if (const auto* v = req.find("mcp-protocol-version"); v && mcp::negotiate_version(*v) != *v) {
-        ex->respond(json_error(400, -32000, "Bad Request: unsupported MCP-Protocol-Version " + *v));
-        return;
-      }
+  /// A new session for `who`, within the gateway's and the owner's limits.
+  std::variant<std::shared_ptr<streamable_http::session>, http::response> open(const principal& who) {
+    {
+      std::lock_guard lock(mu);
+      if (sessions.size() >= static_cast<std::size_t>(cfg.max_sessions))
+        return json_error(503, -32000, "Service Unavailable: too many sessions");
     }
-    if (ids.empty()) {
-      caf::anon_send(s->actor, rpc_input{std::move(req.body)});
-      ex->respond({202, {{"mcp-session-id", s->id}}, ""});
-      return;
-    }
-    const bool batch = decoded.batch;
-    const std::string session_header = s->id;
-    s->output->expect(ids, [ex, batch, session_header](std::vector<std::shared_ptr<const std::string>> answers) {
-      std::string body;
-      if (batch) {
-        body = "[";
-        for (std::size_t i = 0; i < answers.size(); ++i) body.append(i ? "," : "").append(*answers[i]);
-        body += "]";
-      } else {
-        body = *answers.front();
-      }
-      ex->respond({200, {{"content-type", "application/json"}, {"mcp-session-id", session_header}}, std::move(body)});
-    });
-    caf::anon_send(s->actor, rpc_input{std::move(req.body)});
-  }
-
-  /// The session a GET or DELETE names, or nullptr after answering 400/404.
-  std::shared_ptr<hosted_session> session_of(const http::request& req, const std::shared_ptr<http::exchange>& ex,
-                                             const std::string& digest) {
-    const auto* sid = req.find("mcp-session-id");
-    if (!sid) {
-      ex->respond(json_error(400, -32000, "Bad Request: Mcp-Session-Id header is required"));
-      return nullptr;
-    }
-    auto s = find(*sid, digest);
-    if (!s) ex->respond(json_error(404, -32001, "Session not found"));
-    return s;
-  }
-
-  void get(const http::request& req, const std::shared_ptr<http::exchange>& ex, const std::string& digest) {
-    if (!contains(req.find("accept"), "text/event-stream")) {
-      ex->respond(json_error(406, -32000, "Not Acceptable: Accept must list text/event-stream"));
-      return;
-    }
-    auto s = session_of(req, ex, digest);
-    if (!s) return;
-    if (s->output->streaming()) {
-      // Streamable HTTP allows one standalone stream per session.
-      ex->respond(json_error(409, -32000, "Conflict: this session already has an open event stream"));
-      return;
-    }
-    std::optional<std::uint64_t> last;
-    if (const auto* l = req.find("last-event-id")) last = std::strtoull(l->c_str(), nullptr, 10);
-    auto stream = ex->open_stream({{"mcp-session-id", s->id}});
-    if (!stream) return;
-    if (!s->output->attach(stream, last)) stream->close();  // lost a race with another GET
-  }
-
-  void del(const http::request& req, const std::shared_ptr<http::exchange>& ex, const std::string& digest) {
-    auto s = session_of(req, ex, digest);
-    if (!s) return;
-    end(s);
-    ex->respond({200, {}, ""});
+    const auto* entry = catalog->find(who.owner, who.profile_name);
+    if (!entry) return json_error(500, -32603, "Internal error");
+    if (!quota->open_session(who.owner))
+      return json_error(429, -32000, "Too Many Requests: this owner already holds its maximum of sessions");
+    return create(who.profile, who.key, *entry);
   }
 
   void handle(http::request req, std::shared_ptr<http::exchange> raw) {
     ++requests;
-    auto ex = std::make_shared<secured_exchange>(std::move(raw));
+    auto ex = std::make_shared<http::secured_exchange>(std::move(raw));
     std::string path = req.target.substr(0, req.target.find('?'));
     if (path == "/healthz") {
       // 503 while the backend is down, so a load balancer stops sending.
@@ -449,14 +319,8 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
       ex->respond(std::move(r));
       return;
     }
-    if (req.method == "POST")
-      post(std::move(req), std::move(ex), *who);
-    else if (req.method == "GET")
-      get(req, ex, who->key);
-    else if (req.method == "DELETE")
-      del(req, ex, who->key);
-    else
-      ex->respond({405, {{"allow", "GET, POST, DELETE"}}, ""});
+    caller_sessions callers(*this, *who);
+    streamable_http::serve(std::move(req), ex, callers);
   }
 
   std::string metrics() const {
