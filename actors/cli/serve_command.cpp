@@ -114,12 +114,12 @@ int run_serve(const command_line& cl) {
     }
     gateway_runtime rt;
     rt.sys = &sys;
-    rt.router = handles->router;
-    rt.backend_conn = handles->backend_conn;
-    rt.state_writer = handles->state_writer;
-    rt.metrics = handles->metrics;
-    rt.sender_is_identity = plugin->capabilities().sender_is_identity;
-    rt.server_version = PARLEY_VERSION;
+    rt.shared.router = handles->router;
+    rt.shared.backend_conn = handles->backend_conn;
+    rt.shared.state_writer = handles->state_writer;
+    rt.shared.metrics = handles->metrics;
+    rt.shared.sender_is_identity = plugin->capabilities().sender_is_identity;
+    rt.shared.server_version = PARLEY_VERSION;
     if (agents) {
       rt.nats_agents = [&agents, &sys, agent_cfg = cfg.nats_agent](const gateway_profile& p, const std::string& owner,
                                                                    std::function<void()> on_stop) {

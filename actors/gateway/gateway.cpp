@@ -145,37 +145,27 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     s->output = std::make_shared<http_session_output>(static_cast<std::size_t>(cfg.replay_events),
                                                       static_cast<std::size_t>(cfg.max_backlog_bytes));
     s->principal_key = digest;
-    session_settings ss;
-    ss.id = s->number;
-    ss.profile = std::move(profile);
-    ss.output = s->output;
-    ss.router = rt.router;
-    ss.backend_conn = rt.backend_conn;
-    ss.state_writer = rt.state_writer;
-    ss.server_version = rt.server_version;
-    ss.live_push = gp.live_push;
+    session_spec spec;
+    spec.id = s->number;
+    spec.profile = std::move(profile);
+    spec.output = s->output;
+    spec.live_push = gp.live_push;
     // Read cursors outlive HTTP sessions: a client that comes back with the
     // same credential is pushed what it missed, as a restarted stdio session
     // is. Keyed by profile and token, never shared between credentials.
-    ss.catchup_on_start = base.catchup.on_start;
-    ss.catchup_limit = base.catchup.limit;
-    ss.read_state_path = read_state_store::default_path(
+    spec.read_state_path = read_state_store::default_path(
         base.state_path ? std::optional<std::string>(*base.state_path + "." + gp.name + "." + digest.substr(0, 16))
                         : std::nullopt,
         "gateway@" + gp.name + "@" + digest.substr(0, 16));
-    ss.initial_read_cursors = read_state_store(ss.read_state_path).load();
-    ss.presence_enabled = gp.presence && base.presence.enabled;
-    ss.presence_topic = entry.presence_topic;
-    ss.heartbeat_ms = base.presence.heartbeat_ms;
-    ss.ttl_ms = base.presence.ttl_ms;
-    ss.max_input_bytes = cfg.max_body_bytes;
-    ss.sender_is_identity = rt.sender_is_identity;
-    ss.metrics = rt.metrics;
+    spec.read_cursors = read_state_store(spec.read_state_path).load();
+    spec.presence = gp.presence;
+    spec.presence_topic = entry.presence_topic;
+    spec.max_input_bytes = cfg.max_body_bytes;
     if (gp.nats_agent && rt.nats_agents)
-      ss.spawn_nats_agent = rt.nats_agents(gp, entry.owner, [weak = weak_from_this(), id = s->id] {
+      spec.spawn_nats_agent = rt.nats_agents(gp, entry.owner, [weak = weak_from_this(), id = s->id] {
         if (auto self = weak.lock()) self->end_by_id(id);
       });
-    s->actor = spawn_mcp_session(*rt.sys, std::move(ss));
+    s->actor = spawn_mcp_session(*rt.sys, make_session_settings(base, rt.shared, std::move(spec)));
     // However the session ends (DELETE, expiry, a failure), forget it and
     // answer whatever still waits on it, so no HTTP request hangs.
     s->actor->attach_functor([weak = weak_from_this(), id = s->id, owner = s->owner, out = s->output](const caf::error&) {
@@ -247,7 +237,7 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     std::string path = req.target.substr(0, req.target.find('?'));
     if (path == "/healthz") {
       // 503 while the backend is down, so a load balancer stops sending.
-      auto [h, reason] = rt.metrics ? rt.metrics->backend_health() : std::pair{health::connected, std::string()};
+      auto [h, reason] = rt.shared.metrics ? rt.shared.metrics->backend_health() : std::pair{health::connected, std::string()};
       json::writer w;
       w.begin_object().key("status").value(h == health::connected ? "ok" : "degraded");
       w.key("backend").begin_object().key("name").value(base.backend).key("state").value(health_name(h));
@@ -339,7 +329,7 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     out += "# TYPE parley_auth_failures_total counter\nparley_auth_failures_total " +
            std::to_string(auth_failures.load()) + "\n";
     out += "# TYPE parley_events_dropped_total counter\nparley_events_dropped_total " + std::to_string(dropped) + "\n";
-    if (rt.metrics) out += rt.metrics->prometheus();
+    if (rt.shared.metrics) out += rt.shared.metrics->prometheus();
     out += quota->prometheus();
     return out;
   }
