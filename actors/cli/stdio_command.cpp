@@ -17,7 +17,9 @@
 
 namespace parley::cli {
 
-int run_stdio(loaded setup, const stdio_agent_factory& make_agent) {
+namespace {
+
+void tune_malloc() {
   // One process per Claude Code session, whose threads mostly sleep: one
   // malloc arena for all of them (each extra arena keeps its own resident
   // pages; contention is no concern at this size).
@@ -28,6 +30,32 @@ int run_stdio(loaded setup, const stdio_agent_factory& make_agent) {
   // shootdown across threads each time): a third of a 100-message fetch.
   // Up to 1 MiB of free heap stays; an idle session holds none of it.
   mallopt(M_TRIM_THRESHOLD, 1 << 20);
+}
+
+/// Sends `supervisor` a shutdown_request on SIGINT, SIGTERM or SIGHUP.
+/// Returns the signalfd to close at the end, or -1.
+int watch_shutdown_signals(const caf::actor& supervisor) {
+  // The scheduler thread watches the shutdown signals too, when idle; a
+  // thread of its own only where it cannot.
+  const int signal_fd = shutdown_signal_fd();
+  const bool signals_watched =
+      signal_fd >= 0 && offer_idle_input(idle_input{signal_fd, [supervisor, signal_fd] {
+        if (auto name = read_shutdown_signal(signal_fd)) caf::anon_send(supervisor, shutdown_request{*name});
+        return true;
+      }});
+  if (!signals_watched) {
+    std::thread([supervisor] {
+      auto name = wait_for_shutdown_signal();
+      caf::anon_send(supervisor, shutdown_request{name});
+    }).detach();
+  }
+  return signal_fd;
+}
+
+}  // namespace
+
+int run_stdio(loaded setup, const stdio_agent_factory& make_agent) {
+  tune_malloc();
   block_shutdown_signals();
 
   stdio_plan plan;
@@ -72,20 +100,7 @@ int run_stdio(loaded setup, const stdio_agent_factory& make_agent) {
       });
     auto supervisor = spawn_stdio_supervisor(sys, std::move(plan));
     *supervisor_handle = supervisor;
-    // The scheduler thread watches the shutdown signals too, when idle; a
-    // thread of its own only where it cannot.
-    signal_fd = shutdown_signal_fd();
-    const bool signals_watched =
-        signal_fd >= 0 && offer_idle_input(idle_input{signal_fd, [supervisor, signal_fd] {
-          if (auto name = read_shutdown_signal(signal_fd)) caf::anon_send(supervisor, shutdown_request{*name});
-          return true;
-        }});
-    if (!signals_watched) {
-      std::thread([supervisor] {
-        auto name = wait_for_shutdown_signal();
-        caf::anon_send(supervisor, shutdown_request{name});
-      }).detach();
-    }
+    signal_fd = watch_shutdown_signals(supervisor);
     caf::scoped_actor self{sys};
     self->monitor(supervisor);
     self->receive([&](caf::down_msg& dm) {
