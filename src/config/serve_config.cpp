@@ -67,7 +67,10 @@ result<void> prepare_serve_config(parley_config& cfg, const serve_overrides& ove
   std::vector<config::problem> problems;
   prepare_serve_config(cfg, overrides, problems);
   if (problems.empty()) return {};
-  return config::to_error("invalid config " + config_path + ":", problems);
+  // The layout of load_config's errors, so both read alike.
+  std::string message = "invalid config " + config_path + ":";
+  for (const auto& p : problems) message += "\n" + p.path + ": " + p.message;
+  return fail(errc::invalid_config, std::move(message));
 }
 
 bool exposes_nats_agents(const parley_config& cfg) {
