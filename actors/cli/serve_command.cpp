@@ -35,12 +35,14 @@ serve_overrides overrides_of(const command_line& cl) {
 
 /// Where the gateway keeps its state (the NATS agents' names, the grant DB).
 std::filesystem::path state_dir(const parley_config& cfg) {
-  return std::filesystem::path(read_state_store::default_path(cfg.state_path, "gateway")).parent_path();
+  return std::filesystem::path(read_state_store::default_path(cfg.state_path, "gateway"))
+      .parent_path();
 }
 
 /// The config with the command line and the environment applied, checked
 /// for serving; nullopt after saying why (`code` is then the exit code).
-std::optional<parley_config> config_for_serve(const command_line& cl, const parley_config& loaded_cfg, int& code) {
+std::optional<parley_config> config_for_serve(const command_line& cl,
+                                              const parley_config& loaded_cfg, int& code) {
   code = 1;
   std::string host;
   std::int64_t port = 0;
@@ -58,8 +60,10 @@ std::optional<parley_config> config_for_serve(const command_line& cl, const parl
 }
 
 /// Each session of an opted-in profile becomes a NATS agent on `agents`.
-agents_factory nats_agent_factory(agent_host& agents, caf::actor_system& sys, const nats_agent::agent_config& agent_cfg) {
-  return [&agents, &sys, agent_cfg](const gateway_profile& p, const std::string& owner, std::function<void()> on_stop) {
+agents_factory nats_agent_factory(agent_host& agents, caf::actor_system& sys,
+                                  const nats_agent::agent_config& agent_cfg) {
+  return [&agents, &sys, agent_cfg](const gateway_profile& p, const std::string& owner,
+                                    std::function<void()> on_stop) {
     // The session name is the handle (suffixed when taken); one
     // environment variable cannot name many sessions.
     auto src = nats_agent::stdio_identity_sources(agent_cfg, "", nats_agent::process_environment());
@@ -83,7 +87,8 @@ agents_factory nats_agent_factory(agent_host& agents, caf::actor_system& sys, co
 }
 
 /// The shared actors, once the backend is connected; nullopt after logging.
-std::optional<runtime_handles> await_runtime(caf::scoped_actor& self, const caf::actor& supervisor) {
+std::optional<runtime_handles> await_runtime(caf::scoped_actor& self,
+                                             const caf::actor& supervisor) {
   std::optional<runtime_handles> handles;
   self->request(supervisor, caf::infinite, runtime_query{})
       .receive(
@@ -108,7 +113,8 @@ int stop_runtime(caf::scoped_actor& self, const caf::actor& supervisor) {
   return code;
 }
 
-gateway_runtime gateway_runtime_of(caf::actor_system& sys, const runtime_handles& h, const backend& plugin) {
+gateway_runtime gateway_runtime_of(caf::actor_system& sys, const runtime_handles& h,
+                                   const backend& plugin) {
   gateway_runtime rt;
   rt.sys = &sys;
   rt.shared.router = h.router;
@@ -134,8 +140,10 @@ std::unique_ptr<http::server> start_http(gateway& gw, gateway_config& g) {
   }
   // Port 0 picked a free port: a public URL derived from `listen` names it.
   if (!g.public_url_given && g.port == 0)
-    g.public_url = "http://" + (g.listen_host.find(':') != std::string::npos ? "[" + g.listen_host + "]" : g.listen_host) +
-                   ":" + std::to_string(server->port());
+    g.public_url =
+        "http://" +
+        (g.listen_host.find(':') != std::string::npos ? "[" + g.listen_host + "]" : g.listen_host) +
+        ":" + std::to_string(server->port());
   return server;
 }
 
@@ -199,8 +207,9 @@ int run_serve(const command_line& cl) {
     stop_runtime(self, supervisor);
     return 1;
   }
-  log::info("parley", "gateway listening on http://" + g.listen_host + ":" + std::to_string(server->port()) +
-                          "/mcp (public URL " + g.public_url + "/mcp, backend " + cfg->backend + "; auth: " + *door + ")");
+  log::info("parley", "gateway listening on http://" + g.listen_host + ":" +
+                          std::to_string(server->port()) + "/mcp (public URL " + g.public_url +
+                          "/mcp, backend " + cfg->backend + "; auth: " + *door + ")");
   log::info("parley", "shutting down (" + wait_for_shutdown_signal() + ")");
   server->stop();
   gw.end_all_sessions(1500);

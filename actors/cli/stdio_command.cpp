@@ -1,6 +1,6 @@
-#include <caf/all.hpp>
 #include <malloc.h>
 #include <unistd.h>
+#include <caf/all.hpp>
 
 #include <filesystem>
 #include <thread>
@@ -9,10 +9,10 @@
 #include "actors/cli/setup.hpp"
 #include "actors/cli/stdio_agent.hpp"
 #include "actors/messages.hpp"
-#include "actors/transport/stdio/stdio_loop.hpp"
-#include "src/state/read_state.hpp"
-#include "actors/transport/stdio/stdio_transport.hpp"
 #include "actors/supervisor/supervisor.hpp"
+#include "actors/transport/stdio/stdio_loop.hpp"
+#include "actors/transport/stdio/stdio_transport.hpp"
+#include "src/state/read_state.hpp"
 #include "src/util/log.hpp"
 
 namespace parley::cli {
@@ -39,10 +39,12 @@ int watch_shutdown_signals(const caf::actor& supervisor) {
   // thread of its own only where it cannot.
   const int signal_fd = shutdown_signal_fd();
   const bool signals_watched =
-      signal_fd >= 0 && offer_idle_input(idle_input{signal_fd, [supervisor, signal_fd] {
-        if (auto name = read_shutdown_signal(signal_fd)) caf::anon_send(supervisor, shutdown_request{*name});
-        return true;
-      }});
+      signal_fd >= 0 &&
+      offer_idle_input(idle_input{signal_fd, [supervisor, signal_fd] {
+                                    if (auto name = read_shutdown_signal(signal_fd))
+                                      caf::anon_send(supervisor, shutdown_request{*name});
+                                    return true;
+                                  }});
   if (!signals_watched) {
     std::thread([supervisor] {
       auto name = wait_for_shutdown_signal();
@@ -72,10 +74,13 @@ int run_stdio(loaded setup, const stdio_agent_factory& make_agent) {
   std::unique_ptr<stdio_agent> agent;
   if (plan.cfg.nats_agent.enabled) {
     if (!make_agent) {
-      log::error("parley", "fatal: this program cannot expose the session on NATS (nats_agent:); run parley-full");
+      log::error(
+          "parley",
+          "fatal: this program cannot expose the session on NATS (nats_agent:); run parley-full");
       return 1;
     }
-    agent = make_agent(plan.cfg, std::filesystem::path(plan.read_state_path).parent_path().string());
+    agent =
+        make_agent(plan.cfg, std::filesystem::path(plan.read_state_path).parent_path().string());
     if (!agent) return 1;
   }
 
@@ -96,7 +101,8 @@ int run_stdio(loaded setup, const stdio_agent_factory& make_agent) {
     auto supervisor_handle = std::make_shared<caf::actor>();
     if (agent)
       agent->attach(sys, plan, [supervisor_handle] {
-        caf::anon_send(*supervisor_handle, shutdown_request{"stopped by an operator (NATS control plane)"});
+        caf::anon_send(*supervisor_handle,
+                       shutdown_request{"stopped by an operator (NATS control plane)"});
       });
     auto supervisor = spawn_stdio_supervisor(sys, std::move(plan));
     *supervisor_handle = supervisor;

@@ -66,8 +66,8 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
       return true;
     }
     if (path == "/metrics") {
-      gateway_counters c{sessions->size(), sessions->created(), requests.load(), auth_failures.load(),
-                         sessions->dropped_events()};
+      gateway_counters c{sessions->size(), sessions->created(), requests.load(),
+                         auth_failures.load(), sessions->dropped_events()};
       ex->respond(metrics_response(c, rt.shared.metrics.get(), *quota));
       return true;
     }
@@ -76,8 +76,8 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
 
   /// The authorization paths (metadata, /register, /authorize, /token,
   /// /revoke), or 404.
-  static void serve_authorization(const std::string& path, const http::request& req, const entrance& in,
-                                  const std::shared_ptr<http::exchange>& ex) {
+  static void serve_authorization(const std::string& path, const http::request& req,
+                                  const entrance& in, const std::shared_ptr<http::exchange>& ex) {
     // Browsers send Origin on cross-site POSTs: a foreign page must not
     // submit the consent form or call /token for the user.
     // The consent page is sent with Referrer-Policy no-referrer, so a
@@ -117,9 +117,8 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     }
     if (in.door->may_block()) {
       // An OIDC key refetch may wait on the network: not on the I/O thread.
-      auth_pool->post([self = shared_from_this(), gate = in.door, req = std::move(req), ex]() mutable {
-        self->serve_mcp(*gate, std::move(req), std::move(ex));
-      });
+      auth_pool->post([self = shared_from_this(), gate = in.door, req = std::move(req),
+                       ex]() mutable { self->serve_mcp(*gate, std::move(req), std::move(ex)); });
       return;
     }
     serve_mcp(*in.door, std::move(req), std::move(ex));
@@ -136,7 +135,8 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
     const auto& who = std::get<principal>(outcome);
     std::int64_t retry_after = 0;
     if (!quota->admit_request(who.owner, retry_after)) {
-      auto r = json_error(429, -32000, "Too Many Requests: this owner's rate limit (rate_per_min) is exhausted");
+      auto r = json_error(429, -32000,
+                          "Too Many Requests: this owner's rate limit (rate_per_min) is exhausted");
       r.header.emplace_back("retry-after", std::to_string(retry_after));
       ex->respond(std::move(r));
       return;
@@ -151,8 +151,10 @@ gateway::gateway(const parley_config& cfg, gateway_runtime rt) : impl_(std::make
   impl_->rt = rt;
   impl_->catalog = std::make_shared<const profile_catalog>(cfg);
   impl_->quota = std::make_shared<owner_quota>(cfg.owners);
-  impl_->sessions = std::make_shared<session_table>(cfg, std::move(rt), impl_->catalog, impl_->quota);
-  impl_->sweeper = std::make_unique<janitor>(sweep_period, [t = impl_->sessions.get()] { t->expire_idle(); });
+  impl_->sessions =
+      std::make_shared<session_table>(cfg, std::move(rt), impl_->catalog, impl_->quota);
+  impl_->sweeper =
+      std::make_unique<janitor>(sweep_period, [t = impl_->sessions.get()] { t->expire_idle(); });
 }
 
 gateway::~gateway() {
@@ -160,7 +162,8 @@ gateway::~gateway() {
   impl_->sweeper.reset();
 }
 
-result<std::string> gateway::open_front_door(const std::string& public_url, const std::string& default_state_db) {
+result<std::string> gateway::open_front_door(const std::string& public_url,
+                                             const std::string& default_state_db) {
   auto door = front_door::make(impl_->base, public_url, impl_->catalog, default_state_db);
   if (!door) return door.error();
   std::string what = (*door)->describe();
@@ -172,7 +175,9 @@ result<std::string> gateway::open_front_door(const std::string& public_url, cons
 }
 
 http::handler gateway::handler() {
-  return [i = impl_](http::request req, std::shared_ptr<http::exchange> ex) { i->handle(std::move(req), std::move(ex)); };
+  return [i = impl_](http::request req, std::shared_ptr<http::exchange> ex) {
+    i->handle(std::move(req), std::move(ex));
+  };
 }
 
 void gateway::end_all_sessions(int ms) {
@@ -192,6 +197,8 @@ void gateway::end_all_sessions(int ms) {
   }
 }
 
-std::size_t gateway::session_count() const { return impl_->sessions->size(); }
+std::size_t gateway::session_count() const {
+  return impl_->sessions->size();
+}
 
 }  // namespace parley

@@ -24,11 +24,12 @@ struct gateway_counters {
 /// /healthz: the backend's state and the session count; 503 while the
 /// backend is down, so a load balancer stops sending. Without metrics the
 /// backend counts as connected.
-[[nodiscard]] http::response health_response(const runtime_metrics* metrics, const std::string& backend_name,
-                                             std::size_t sessions);
+[[nodiscard]] http::response health_response(const runtime_metrics* metrics,
+                                             const std::string& backend_name, std::size_t sessions);
 
 /// /metrics: the gateway's counters, then the runtime's and the quotas'.
-[[nodiscard]] http::response metrics_response(const gateway_counters& c, const runtime_metrics* metrics,
+[[nodiscard]] http::response metrics_response(const gateway_counters& c,
+                                              const runtime_metrics* metrics,
                                               const owner_quota& quota);
 
 }  // namespace parley

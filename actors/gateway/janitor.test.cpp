@@ -26,6 +26,8 @@ TEST_CASE("janitor: sweeps on its period until destroyed", "[gateway][janitor]")
 
 TEST_CASE("janitor: destroyed before its first period, it never sweeps", "[gateway][janitor]") {
   int sweeps = 0;
-  { janitor j(std::chrono::hours(1), [&] { ++sweeps; }); }
+  {
+    janitor j(std::chrono::hours(1), [&] { ++sweeps; });
+  }
   CHECK(sweeps == 0);
 }

@@ -17,7 +17,8 @@ std::string origin_of(const std::string& url) {
 
 std::string host_name(std::string authority) {
   if (auto s = authority.find("://"); s != std::string::npos) authority = authority.substr(s + 3);
-  if (!authority.empty() && authority.front() == '[') return authority.substr(0, authority.find(']') + 1);
+  if (!authority.empty() && authority.front() == '[')
+    return authority.substr(0, authority.find(']') + 1);
   return authority.substr(0, authority.find(':'));
 }
 
@@ -29,7 +30,8 @@ origin_check::origin_check(const std::string& public_url, std::vector<std::strin
                            const std::string& listen_host)
     : public_origin_(origin_of(public_url)),
       allowed_origins_(std::move(allowed_origins)),
-      loopback_listen_(listen_host == "127.0.0.1" || listen_host == "::1" || listen_host == "localhost") {}
+      loopback_listen_(listen_host == "127.0.0.1" || listen_host == "::1" ||
+                       listen_host == "localhost") {}
 
 std::optional<http::response> origin_check::refusal(const http::request& req) const {
   using streamable_http::json_error;
@@ -43,7 +45,8 @@ std::optional<http::response> origin_check::refusal(const http::request& req) co
     const auto* host = req.find("host");
     const std::string h = host ? host_name(*host) : "";
     if (!is_loopback_name(h) && h != host_name(public_origin_))
-      return json_error(403, -32000, "Forbidden: Invalid Host: " + (host ? *host : std::string("(none)")));
+      return json_error(403, -32000,
+                        "Forbidden: Invalid Host: " + (host ? *host : std::string("(none)")));
   }
   return std::nullopt;
 }

@@ -33,8 +33,10 @@ TEST_CASE("origin check: on loopback, loopback and the public origin pass, other
           "[gateway][origin]") {
   origin_check check("https://parley.example.com", {"https://app.example.org"}, "127.0.0.1");
   CHECK_FALSE(check.refusal(with({{"host", "127.0.0.1:7420"}})));
-  CHECK_FALSE(check.refusal(with({{"host", "localhost:7420"}, {"origin", "http://localhost:3000"}})));
-  CHECK_FALSE(check.refusal(with({{"host", "parley.example.com"}, {"origin", "https://parley.example.com"}})));
+  CHECK_FALSE(
+      check.refusal(with({{"host", "localhost:7420"}, {"origin", "http://localhost:3000"}})));
+  CHECK_FALSE(check.refusal(
+      with({{"host", "parley.example.com"}, {"origin", "https://parley.example.com"}})));
   CHECK_FALSE(check.refusal(with({{"host", "127.0.0.1"}, {"origin", "https://APP.example.org"}})));
 
   auto foreign = check.refusal(with({{"host", "127.0.0.1"}, {"origin", "https://evil.example"}}));
@@ -49,7 +51,8 @@ TEST_CASE("origin check: on loopback, loopback and the public origin pass, other
   CHECK(check.refusal(with({})));
 }
 
-TEST_CASE("origin check: off loopback, any Host passes but a foreign Origin does not", "[gateway][origin]") {
+TEST_CASE("origin check: off loopback, any Host passes but a foreign Origin does not",
+          "[gateway][origin]") {
   origin_check check("https://parley.example.com", {}, "0.0.0.0");
   CHECK_FALSE(check.refusal(with({{"host", "10.1.2.3:7420"}})));
   CHECK(check.refusal(with({{"host", "10.1.2.3"}, {"origin", "https://evil.example"}})));

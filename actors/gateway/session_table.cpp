@@ -1,7 +1,7 @@
 #include "actors/gateway/session_table.hpp"
 
-#include <caf/all.hpp>
 #include <openssl/rand.h>
+#include <caf/all.hpp>
 
 #include "actors/mcp_session/mcp_session.hpp"
 #include "actors/messages.hpp"
@@ -26,10 +26,16 @@ std::string random_session_id() {
 }  // namespace
 
 session_table::session_table(const parley_config& cfg, gateway_runtime rt,
-                             std::shared_ptr<const profile_catalog> catalog, std::shared_ptr<owner_quota> quota)
-    : cfg_(cfg.gateway), base_(cfg), rt_(std::move(rt)), catalog_(std::move(catalog)), quota_(std::move(quota)) {}
+                             std::shared_ptr<const profile_catalog> catalog,
+                             std::shared_ptr<owner_quota> quota)
+    : cfg_(cfg.gateway),
+      base_(cfg),
+      rt_(std::move(rt)),
+      catalog_(std::move(catalog)),
+      quota_(std::move(quota)) {}
 
-std::variant<std::shared_ptr<streamable_http::session>, http::response> session_table::open(const principal& who) {
+std::variant<std::shared_ptr<streamable_http::session>, http::response> session_table::open(
+    const principal& who) {
   {
     std::lock_guard lock(mu_);
     if (sessions_.size() >= static_cast<std::size_t>(cfg_.max_sessions))
@@ -38,11 +44,13 @@ std::variant<std::shared_ptr<streamable_http::session>, http::response> session_
   const auto* entry = catalog_->find(who.owner, who.profile_name);
   if (!entry) return json_error(500, -32603, "Internal error");
   if (!quota_->open_session(who.owner))
-    return json_error(429, -32000, "Too Many Requests: this owner already holds its maximum of sessions");
+    return json_error(429, -32000,
+                      "Too Many Requests: this owner already holds its maximum of sessions");
   return create(who, *entry);
 }
 
-session_spec session_table::spec_for(const hosted_session& s, const principal& who, const catalog_entry& entry) {
+session_spec session_table::spec_for(const hosted_session& s, const principal& who,
+                                     const catalog_entry& entry) {
   const gateway_profile& gp = entry.config;
   const std::string& digest = who.key;
   session_spec spec;
@@ -54,7 +62,8 @@ session_spec session_table::spec_for(const hosted_session& s, const principal& w
   // same credential is pushed what it missed, as a restarted stdio session
   // is. Keyed by profile and token, never shared between credentials.
   spec.read_state_path = read_state_store::default_path(
-      base_.state_path ? std::optional<std::string>(*base_.state_path + "." + gp.name + "." + digest.substr(0, 16))
+      base_.state_path ? std::optional<std::string>(*base_.state_path + "." + gp.name + "." +
+                                                    digest.substr(0, 16))
                        : std::nullopt,
       "gateway@" + gp.name + "@" + digest.substr(0, 16));
   spec.read_cursors = read_state_store(spec.read_state_path).load();
@@ -68,32 +77,37 @@ session_spec session_table::spec_for(const hosted_session& s, const principal& w
   return spec;
 }
 
-std::shared_ptr<hosted_session> session_table::create(const principal& who, const catalog_entry& entry) {
+std::shared_ptr<hosted_session> session_table::create(const principal& who,
+                                                      const catalog_entry& entry) {
   auto s = std::make_shared<hosted_session>();
   s->owner = entry.owner;
   s->id = random_session_id();
   s->number = next_number_++;
-  s->output = std::make_shared<http_session_output>(static_cast<std::size_t>(cfg_.replay_events),
-                                                    static_cast<std::size_t>(cfg_.max_backlog_bytes));
+  s->output =
+      std::make_shared<http_session_output>(static_cast<std::size_t>(cfg_.replay_events),
+                                            static_cast<std::size_t>(cfg_.max_backlog_bytes));
   s->principal_key = who.key;
-  s->actor = spawn_mcp_session(*rt_.sys, make_session_settings(base_, rt_.shared, spec_for(*s, who, entry)));
+  s->actor = spawn_mcp_session(*rt_.sys,
+                               make_session_settings(base_, rt_.shared, spec_for(*s, who, entry)));
   // However the session ends (DELETE, expiry, a failure), forget it and
   // answer whatever still waits on it, so no HTTP request hangs.
-  s->actor->attach_functor([weak = weak_from_this(), id = s->id, owner = s->owner, out = s->output](const caf::error&) {
-    out->close();
-    if (auto self = weak.lock()) {
-      self->quota_->close_session(owner);
-      std::lock_guard lock(self->mu_);
-      self->sessions_.erase(id);
-    }
-  });
+  s->actor->attach_functor(
+      [weak = weak_from_this(), id = s->id, owner = s->owner, out = s->output](const caf::error&) {
+        out->close();
+        if (auto self = weak.lock()) {
+          self->quota_->close_session(owner);
+          std::lock_guard lock(self->mu_);
+          self->sessions_.erase(id);
+        }
+      });
   ++created_;
   std::lock_guard lock(mu_);
   sessions_[s->id] = s;
   return s;
 }
 
-std::shared_ptr<hosted_session> session_table::find(const std::string& id, const std::string& principal_key) {
+std::shared_ptr<hosted_session> session_table::find(const std::string& id,
+                                                    const std::string& principal_key) {
   std::lock_guard lock(mu_);
   auto it = sessions_.find(id);
   // A session is bound to the credential that opened it.

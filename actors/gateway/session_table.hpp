@@ -34,15 +34,17 @@ struct hosted_session : streamable_http::session {
 /// however they end (DELETE, expiry, a failure, shutdown). Thread-safe.
 class session_table : public std::enable_shared_from_this<session_table> {
  public:
-  session_table(const parley_config& cfg, gateway_runtime rt, std::shared_ptr<const profile_catalog> catalog,
-                std::shared_ptr<owner_quota> quota);
+  session_table(const parley_config& cfg, gateway_runtime rt,
+                std::shared_ptr<const profile_catalog> catalog, std::shared_ptr<owner_quota> quota);
 
   /// A new session for `who`, or the refusal: 503 when the gateway holds
   /// `max_sessions`, 429 when the owner holds its maximum.
-  [[nodiscard]] std::variant<std::shared_ptr<streamable_http::session>, http::response> open(const principal& who);
+  [[nodiscard]] std::variant<std::shared_ptr<streamable_http::session>, http::response> open(
+      const principal& who);
   /// The session with this id opened by `principal_key`, or nullptr; marks
   /// it active.
-  [[nodiscard]] std::shared_ptr<hosted_session> find(const std::string& id, const std::string& principal_key);
+  [[nodiscard]] std::shared_ptr<hosted_session> find(const std::string& id,
+                                                     const std::string& principal_key);
   /// Ends the session (it says goodbye), if it still exists.
   void end(const std::string& id);
   /// Ends the sessions idle past `session_idle_timeout_s` with nothing in

@@ -2,7 +2,8 @@
 
 namespace parley {
 
-session_settings make_session_settings(const parley_config& cfg, const session_runtime& rt, session_spec spec) {
+session_settings make_session_settings(const parley_config& cfg, const session_runtime& rt,
+                                       session_spec spec) {
   session_settings ss;
   ss.id = spec.id;
   ss.profile = std::move(spec.profile);
@@ -19,7 +20,8 @@ session_settings make_session_settings(const parley_config& cfg, const session_r
   ss.read_state_path = std::move(spec.read_state_path);
   ss.initial_read_cursors = std::move(spec.read_cursors);
   ss.presence_enabled = spec.presence && cfg.presence.enabled;
-  ss.presence_topic = spec.presence_topic.empty() ? cfg.presence.topic : std::move(spec.presence_topic);
+  ss.presence_topic =
+      spec.presence_topic.empty() ? cfg.presence.topic : std::move(spec.presence_topic);
   ss.heartbeat_ms = cfg.presence.heartbeat_ms;
   ss.ttl_ms = cfg.presence.ttl_ms;
   if (spec.config_permissions) {

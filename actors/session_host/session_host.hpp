@@ -57,12 +57,13 @@ struct session_spec {
 
 /// The settings of one MCP session: the spec, the shared actors, and the
 /// config-wide keys (catch-up, presence cadence, permissions).
-[[nodiscard]] session_settings make_session_settings(const parley_config& cfg, const session_runtime& rt,
-                                                     session_spec spec);
+[[nodiscard]] session_settings make_session_settings(const parley_config& cfg,
+                                                     const session_runtime& rt, session_spec spec);
 
 /// The session profile of the top-level keys (identity, topics,
 /// post_topics, live_push, permissions): the stdio session's. Fails when the
 /// topic allowlist cannot be built.
-[[nodiscard]] result<std::shared_ptr<const session_profile>> top_level_profile(const parley_config& cfg);
+[[nodiscard]] result<std::shared_ptr<const session_profile>> top_level_profile(
+    const parley_config& cfg);
 
 }  // namespace parley

@@ -42,7 +42,8 @@ session_runtime runtime() {
 
 }  // namespace
 
-TEST_CASE("session host: the spec, the config and the runtime each fill their part", "[session_host]") {
+TEST_CASE("session host: the spec, the config and the runtime each fill their part",
+          "[session_host]") {
   const auto cfg = sample_config();
   const auto rt = runtime();
   session_spec spec;
@@ -85,7 +86,8 @@ TEST_CASE("session host: presence needs both the profile and the config", "[sess
   CHECK_FALSE(make_session_settings(cfg, runtime(), spec).presence_enabled);
 }
 
-TEST_CASE("session host: the top-level permissions apply only when the spec says so", "[session_host]") {
+TEST_CASE("session host: the top-level permissions apply only when the spec says so",
+          "[session_host]") {
   const auto cfg = sample_config();
   session_spec spec;
   auto gateway_like = make_session_settings(cfg, runtime(), spec);

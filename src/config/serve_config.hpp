@@ -35,7 +35,8 @@ void prepare_serve_config(parley_config& cfg, const serve_overrides& overrides,
 
 /// The same, failing with errc::invalid_config that lists the problems under
 /// "invalid config <config_path>:", as load_config does.
-[[nodiscard]] result<void> prepare_serve_config(parley_config& cfg, const serve_overrides& overrides,
+[[nodiscard]] result<void> prepare_serve_config(parley_config& cfg,
+                                                const serve_overrides& overrides,
                                                 const std::string& config_path);
 
 /// Whether any profile (gateway.profiles or an owner's) exposes its

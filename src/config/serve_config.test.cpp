@@ -40,7 +40,8 @@ TEST_CASE("serve config: a config with a profile and a token serves", "[config][
   CHECK(prepare_serve_config(cfg, {}, "/etc/parley.yaml"));
 }
 
-TEST_CASE("serve config: --listen replaces gateway.listen, and must be HOST:PORT", "[config][serve]") {
+TEST_CASE("serve config: --listen replaces gateway.listen, and must be HOST:PORT",
+          "[config][serve]") {
   auto cfg = serving();
   serve_overrides o;
   o.listen = "[::1]:0";
@@ -54,7 +55,8 @@ TEST_CASE("serve config: --listen replaces gateway.listen, and must be HOST:PORT
   CHECK(has(problems_of(bad, o), "--listen", "expected HOST:PORT, got 'nonsense'"));
 }
 
-TEST_CASE("serve config: PARLEY_PUBLIC_URL replaces gateway.public_url, without trailing slashes", "[config][serve]") {
+TEST_CASE("serve config: PARLEY_PUBLIC_URL replaces gateway.public_url, without trailing slashes",
+          "[config][serve]") {
   auto cfg = serving();
   serve_overrides o;
   o.public_url = "https://parley.example.com//";
@@ -108,17 +110,20 @@ TEST_CASE("serve config: a token must name an existing profile", "[config][serve
   auto cfg = serving();
   cfg.gateway.profiles[0].name = "web";
   auto ps = problems_of(cfg);
-  CHECK(has(ps, "gateway.tokens[0].profile", "names profile 'default', which does not exist (give identity.handle"));
+  CHECK(has(ps, "gateway.tokens[0].profile",
+            "names profile 'default', which does not exist (give identity.handle"));
 
   auto dev = serving();
   dev.gateway.profiles[0].name = "web";
   dev.gateway.tokens[0].profile = "web";
   serve_overrides o;
   o.dev_token = "dev-token";
-  CHECK(has(problems_of(dev, o), "PARLEY_DEV_TOKEN", "names profile 'default', which does not exist"));
+  CHECK(has(problems_of(dev, o), "PARLEY_DEV_TOKEN",
+            "names profile 'default', which does not exist"));
 }
 
-TEST_CASE("serve config: a profile on NATS needs the top-level nats_agent block", "[config][serve]") {
+TEST_CASE("serve config: a profile on NATS needs the top-level nats_agent block",
+          "[config][serve]") {
   auto cfg = serving();
   cfg.gateway.profiles[0].nats_agent = true;
   CHECK(has(problems_of(cfg), "nats_agent", "no top-level nats_agent block"));

@@ -33,13 +33,16 @@ std::variant<post_body, http::response> read_post(const http::request& req) {
     return json_error(415, -32000, "Unsupported Media Type: Content-Type must be application/json");
   const auto* accept = req.find("accept");
   if (!contains(accept, "application/json") || !contains(accept, "text/event-stream"))
-    return json_error(406, -32000, "Not Acceptable: Accept must list application/json and text/event-stream");
+    return json_error(406, -32000,
+                      "Not Acceptable: Accept must list application/json and text/event-stream");
   post_body body;
   body.decoded = mcp::decode(req.body);
   const auto& decoded = body.decoded;
   if (decoded.messages.empty() && !decoded.failures.empty()) {
     const auto& f = decoded.failures.front();
-    return http::response{400, {{"content-type", "application/json"}}, mcp::error_response(f.id_json, f.code, f.message)};
+    return http::response{400,
+                          {{"content-type", "application/json"}},
+                          mcp::error_response(f.id_json, f.code, f.message)};
   }
   for (const auto& m : decoded.messages) {
     if (m.type == mcp::rpc_message::kind::request) body.ids.push_back(m.id_json);
@@ -52,16 +55,16 @@ std::variant<post_body, http::response> read_post(const http::request& req) {
 
 /// The session a POST goes to: a new one for a lone `initialize` without
 /// Mcp-Session-Id, else the one it names; or the refusal.
-std::variant<std::shared_ptr<session>, http::response> session_for_post(const http::request& req,
-                                                                        const post_body& body,
-                                                                        session_directory& sessions) {
+std::variant<std::shared_ptr<session>, http::response> session_for_post(
+    const http::request& req, const post_body& body, session_directory& sessions) {
   const auto* sid = req.find("mcp-session-id");
   if (!sid) {
     if (!body.initialize || body.decoded.messages.size() != 1)
       return json_error(400, -32000, "Bad Request: Mcp-Session-Id header is required");
     return sessions.open();
   }
-  if (body.initialize) return json_error(400, -32600, "Invalid Request: the session is already initialized");
+  if (body.initialize)
+    return json_error(400, -32600, "Invalid Request: the session is already initialized");
   auto s = sessions.find(*sid);
   if (!s) return json_error(404, -32001, "Session not found");
   if (const auto* v = req.find("mcp-protocol-version"); v && mcp::negotiate_version(*v) != *v)
@@ -71,14 +74,16 @@ std::variant<std::shared_ptr<session>, http::response> session_for_post(const ht
 
 /// Hands the body to the session; the POST is answered 202 at once
 /// (notifications only) or with the answers once all arrived.
-void deliver(const session& s, const post_body& body, std::string text, const std::shared_ptr<http::exchange>& ex) {
+void deliver(const session& s, const post_body& body, std::string text,
+             const std::shared_ptr<http::exchange>& ex) {
   if (body.ids.empty()) {
     caf::anon_send(s.actor, rpc_input{std::move(text)});
     ex->respond({202, {{"mcp-session-id", s.id}}, ""});
     return;
   }
   const bool batch = body.decoded.batch;
-  s.output->expect(body.ids, [ex, batch, session_header = s.id](std::vector<std::shared_ptr<const std::string>> answers) {
+  s.output->expect(body.ids, [ex, batch, session_header = s.id](
+                                 std::vector<std::shared_ptr<const std::string>> answers) {
     std::string out;
     if (batch) {
       out = "[";
@@ -87,12 +92,15 @@ void deliver(const session& s, const post_body& body, std::string text, const st
     } else {
       out = *answers.front();
     }
-    ex->respond({200, {{"content-type", "application/json"}, {"mcp-session-id", session_header}}, std::move(out)});
+    ex->respond({200,
+                 {{"content-type", "application/json"}, {"mcp-session-id", session_header}},
+                 std::move(out)});
   });
   caf::anon_send(s.actor, rpc_input{std::move(text)});
 }
 
-void post(http::request req, const std::shared_ptr<http::exchange>& ex, session_directory& sessions) {
+void post(http::request req, const std::shared_ptr<http::exchange>& ex,
+          session_directory& sessions) {
   auto read = read_post(req);
   if (auto* refusal = std::get_if<http::response>(&read)) {
     ex->respond(std::move(*refusal));
@@ -108,7 +116,8 @@ void post(http::request req, const std::shared_ptr<http::exchange>& ex, session_
 }
 
 /// The session a GET or DELETE names, or nullptr after answering 400/404.
-std::shared_ptr<session> session_of(const http::request& req, const std::shared_ptr<http::exchange>& ex,
+std::shared_ptr<session> session_of(const http::request& req,
+                                    const std::shared_ptr<http::exchange>& ex,
                                     session_directory& sessions) {
   const auto* sid = req.find("mcp-session-id");
   if (!sid) {
@@ -120,7 +129,8 @@ std::shared_ptr<session> session_of(const http::request& req, const std::shared_
   return s;
 }
 
-void get(const http::request& req, const std::shared_ptr<http::exchange>& ex, session_directory& sessions) {
+void get(const http::request& req, const std::shared_ptr<http::exchange>& ex,
+         session_directory& sessions) {
   if (!contains(req.find("accept"), "text/event-stream")) {
     ex->respond(json_error(406, -32000, "Not Acceptable: Accept must list text/event-stream"));
     return;
@@ -139,7 +149,8 @@ void get(const http::request& req, const std::shared_ptr<http::exchange>& ex, se
   if (!s->output->attach(stream, last)) stream->close();  // lost a race with another GET
 }
 
-void del(const http::request& req, const std::shared_ptr<http::exchange>& ex, session_directory& sessions) {
+void del(const http::request& req, const std::shared_ptr<http::exchange>& ex,
+         session_directory& sessions) {
   auto s = session_of(req, ex, sessions);
   if (!s) return;
   sessions.end(*s);
@@ -149,10 +160,12 @@ void del(const http::request& req, const std::shared_ptr<http::exchange>& ex, se
 }  // namespace
 
 http::response json_error(int status, int code, const std::string& message) {
-  return {status, {{"content-type", "application/json"}}, mcp::error_response("null", code, message)};
+  return {
+      status, {{"content-type", "application/json"}}, mcp::error_response("null", code, message)};
 }
 
-void serve(http::request req, const std::shared_ptr<http::exchange>& ex, session_directory& sessions) {
+void serve(http::request req, const std::shared_ptr<http::exchange>& ex,
+           session_directory& sessions) {
   if (req.method == "POST")
     post(std::move(req), ex, sessions);
   else if (req.method == "GET")

@@ -45,6 +45,7 @@ class session_directory {
 
 /// Serves one request to the MCP endpoint: POST, GET or DELETE by the
 /// Streamable HTTP rules, 405 for any other method.
-void serve(http::request req, const std::shared_ptr<http::exchange>& ex, session_directory& sessions);
+void serve(http::request req, const std::shared_ptr<http::exchange>& ex,
+           session_directory& sessions);
 
 }  // namespace parley::streamable_http

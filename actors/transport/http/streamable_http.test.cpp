@@ -40,7 +40,8 @@ class one_session final : public streamable_http::session_directory {
   void end(const streamable_http::session&) override { ++ended; }
 };
 
-http::request post(std::string body, std::initializer_list<std::pair<std::string, std::string>> extra = {}) {
+http::request post(std::string body,
+                   std::initializer_list<std::pair<std::string, std::string>> extra = {}) {
   http::request r;
   r.method = "POST";
   r.target = "/mcp";
@@ -64,7 +65,8 @@ http::response serve(http::request req, streamable_http::session_directory& dir)
 
 }  // namespace
 
-TEST_CASE("streamable http: a POST needs JSON in and both JSON and SSE accepted", "[transport][http]") {
+TEST_CASE("streamable http: a POST needs JSON in and both JSON and SSE accepted",
+          "[transport][http]") {
   one_session dir;
   auto no_json = post(initialize);
   no_json.header["content-type"] = "text/plain";
@@ -97,16 +99,19 @@ TEST_CASE("streamable http: only a lone initialize opens a session", "[transport
   CHECK(again.body.find("already initialized") != std::string::npos);
 }
 
-TEST_CASE("streamable http: a session id must be known, and the protocol version supported", "[transport][http]") {
+TEST_CASE("streamable http: a session id must be known, and the protocol version supported",
+          "[transport][http]") {
   one_session dir;
   (void)dir.open();
   CHECK(serve(post(ping, {{"mcp-session-id", "nope"}}), dir).status == 404);
-  CHECK(serve(post(ping, {{"mcp-session-id", "s1"}, {"mcp-protocol-version", "1999-01-01"}}), dir).status == 400);
+  CHECK(serve(post(ping, {{"mcp-session-id", "s1"}, {"mcp-protocol-version", "1999-01-01"}}), dir)
+            .status == 400);
   auto notified = serve(post(initialized, {{"mcp-session-id", "s1"}}), dir);
   CHECK(notified.status == 202);
 }
 
-TEST_CASE("streamable http: GET opens the event stream, DELETE ends, others are 405", "[transport][http]") {
+TEST_CASE("streamable http: GET opens the event stream, DELETE ends, others are 405",
+          "[transport][http]") {
   one_session dir;
   (void)dir.open();
   http::request get;
