@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "actors/gateway/http_server.hpp"
+#include "actors/transport/http/http_server.hpp"
 #include "actors/messages.hpp"
 
 namespace parley {

@@ -14,7 +14,7 @@
 
 #include "src/config/parley_config.hpp"
 #include "actors/gateway/credentials.hpp"
-#include "actors/gateway/http_server.hpp"
+#include "actors/transport/http/http_server.hpp"
 #include "actors/gateway/profile_catalog.hpp"
 #include "src/error/result.hpp"
 

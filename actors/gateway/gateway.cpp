@@ -1,436 +1,127 @@
 #include "actors/gateway/gateway.hpp"
 
 #include <caf/all.hpp>
-#include <openssl/rand.h>
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <map>
 #include <mutex>
-#include <thread>
 
 #include "actors/gateway/blocking_pool.hpp"
 #include "actors/gateway/credentials.hpp"
 #include "actors/gateway/front_door.hpp"
+#include "actors/gateway/gateway_status.hpp"
+#include "actors/gateway/janitor.hpp"
+#include "actors/gateway/origin_check.hpp"
 #include "actors/gateway/owner_quota.hpp"
 #include "actors/gateway/profile_catalog.hpp"
-#include "actors/gateway/http_session_output.hpp"
-#include "src/json/writer.hpp"
-#include "src/mcp/jsonrpc.hpp"
-#include "src/mcp/protocol.hpp"
-#include "actors/mcp_session/mcp_session.hpp"
+#include "actors/gateway/session_table.hpp"
 #include "actors/messages.hpp"
-#include "src/state/read_state.hpp"
-#include "src/util/hex.hpp"
-#include "src/util/log.hpp"
+#include "actors/transport/http/secured_exchange.hpp"
+#include "actors/transport/http/streamable_http.hpp"
 
 namespace parley {
 
 namespace {
 
 using clock_type = std::chrono::steady_clock;
+using streamable_http::json_error;
 
-std::string random_session_id() {
-  // 128 random bits: session ids are capabilities within a token's scope.
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) std::abort();
-  return to_hex(bytes, sizeof bytes);
-}
+/// How often idle sessions are looked for.
+constexpr auto sweep_period = std::chrono::seconds(5);
 
-http::response json_error(int status, int code, const std::string& message) {
-  return {status, {{"content-type", "application/json"}}, mcp::error_response("null", code, message)};
-}
-
-bool contains(const std::string* header, std::string_view needle) {
-  return header && header->find(needle) != std::string::npos;
-}
-
-/// `scheme://host[:port]` of a URL, lower-cased host.
-std::string origin_of(const std::string& url) {
-  auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return url;
-  auto path = url.find('/', scheme_end + 3);
-  std::string o = url.substr(0, path);
-  for (auto& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return o;
-}
-
-/// The host name of a Host header or origin authority, without port.
-std::string host_name(std::string authority) {
-  if (auto s = authority.find("://"); s != std::string::npos) authority = authority.substr(s + 3);
-  if (!authority.empty() && authority.front() == '[') return authority.substr(0, authority.find(']') + 1);
-  return authority.substr(0, authority.find(':'));
-}
-
-bool is_loopback_name(const std::string& host) {
-  return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
-}
-
-/// Adds the headers every answer carries (spec-parley §7.1): never framed,
-/// no referrer, HTTPS remembered.
-class secured_exchange final : public http::exchange {
- public:
-  explicit secured_exchange(std::shared_ptr<http::exchange> inner) : inner_(std::move(inner)) {}
-  void respond(http::response r) override {
-    add(r.header);
-    inner_->respond(std::move(r));
-  }
-  std::shared_ptr<http::event_stream> open_stream(http::headers extra) override {
-    add(extra);
-    return inner_->open_stream(std::move(extra));
-  }
-
- private:
-  static void add(http::headers& h) {
-    h.emplace_back("x-frame-options", "DENY");
-    h.emplace_back("content-security-policy", "frame-ancestors 'none'");
-    h.emplace_back("referrer-policy", "no-referrer");
-    h.emplace_back("strict-transport-security", "max-age=31536000; includeSubDomains");
-    h.emplace_back("x-content-type-options", "nosniff");
-  }
-  std::shared_ptr<http::exchange> inner_;
-};
-
-struct hosted_session {
-  std::string id;
-  std::string owner;
-  session_id number = 0;
-  caf::actor actor;
-  std::shared_ptr<http_session_output> output;
-  std::string principal_key;  // the credential that opened it
-  clock_type::time_point last_activity = clock_type::now();
+/// What admits requests once the listening port is known: the front door
+/// and the Origin check of the public URL.
+struct entrance {
+  std::shared_ptr<front_door> door;
+  std::shared_ptr<const origin_check> origins;
 };
 
 }  // namespace
 
 struct gateway::impl : std::enable_shared_from_this<impl> {
-  gateway_config cfg;
   parley_config base;
   gateway_runtime rt;
   std::shared_ptr<const profile_catalog> catalog;
-  /// Set once the listening port is known (the public URL may name it).
-  std::shared_ptr<front_door> door;
-  std::unique_ptr<owner_quota> quota;
+  std::shared_ptr<owner_quota> quota;
+  std::shared_ptr<session_table> sessions;
   /// Where /mcp requests are authenticated when that may block (OIDC).
   std::unique_ptr<blocking_pool> auth_pool = std::make_unique<blocking_pool>(2);
-  std::string public_origin;
-  bool loopback_listen = true;
+  std::unique_ptr<janitor> sweeper;
 
   mutable std::mutex mu;
-  std::map<std::string, std::shared_ptr<hosted_session>> sessions;
-  std::atomic<session_id> next_number{1};
+  entrance way_in;  // guarded by mu
 
   std::atomic<std::uint64_t> requests{0};
-  std::atomic<std::uint64_t> sessions_created{0};
   std::atomic<std::uint64_t> auth_failures{0};
 
-  std::thread janitor;
-  std::mutex janitor_mu;
-  std::condition_variable janitor_cv;
-  bool stopping = false;
-
-  // ---- policy ------------------------------------------------------------
-
-  /// DNS-rebinding protection: a browser page of another site must not
-  /// reach a gateway bound to loopback, nor any gateway from a foreign origin.
-  std::optional<http::response> check_origin(const http::request& req) const {
-    if (const auto* origin = req.find("origin")) {
-      const std::string o = origin_of(*origin);
-      bool ok = o == public_origin || is_loopback_name(host_name(o));
-      for (const auto& allowed : cfg.allowed_origins) ok = ok || o == origin_of(allowed);
-      if (!ok) return json_error(403, -32000, "Forbidden: origin " + *origin + " is not allowed");
-    }
-    if (loopback_listen) {
-      const auto* host = req.find("host");
-      const std::string h = host ? host_name(*host) : "";
-      if (!is_loopback_name(h) && h != host_name(public_origin))
-        return json_error(403, -32000, "Forbidden: Invalid Host: " + (host ? *host : std::string("(none)")));
-    }
-    return std::nullopt;
-  }
-
-  std::shared_ptr<front_door> current_door() const {
+  [[nodiscard]] entrance current_entrance() const {
     std::lock_guard lock(mu);
-    return door;
+    return way_in;
   }
 
-  // ---- sessions ------------------------------------------------------------
-
-  std::shared_ptr<hosted_session> find(const std::string& id, const std::string& digest) {
-    std::lock_guard lock(mu);
-    auto it = sessions.find(id);
-    // A session is bound to the credential that opened it.
-    if (it == sessions.end() || it->second->principal_key != digest) return nullptr;
-    it->second->last_activity = clock_type::now();
-    return it->second;
-  }
-
-  std::shared_ptr<hosted_session> create(std::shared_ptr<const session_profile> profile, const std::string& digest,
-                                         const catalog_entry& entry) {
-    const gateway_profile& gp = entry.config;
-    // `digest` is the principal's key: a token's SHA-256, or a grant's.
-    auto s = std::make_shared<hosted_session>();
-    s->owner = entry.owner;
-    s->id = random_session_id();
-    s->number = next_number++;
-    s->output = std::make_shared<http_session_output>(static_cast<std::size_t>(cfg.replay_events),
-                                                      static_cast<std::size_t>(cfg.max_backlog_bytes));
-    s->principal_key = digest;
-    session_settings ss;
-    ss.id = s->number;
-    ss.profile = std::move(profile);
-    ss.output = s->output;
-    ss.router = rt.router;
-    ss.backend_conn = rt.backend_conn;
-    ss.state_writer = rt.state_writer;
-    ss.server_version = rt.server_version;
-    ss.live_push = gp.live_push;
-    // Read cursors outlive HTTP sessions: a client that comes back with the
-    // same credential is pushed what it missed, as a restarted stdio session
-    // is. Keyed by profile and token, never shared between credentials.
-    ss.catchup_on_start = base.catchup.on_start;
-    ss.catchup_limit = base.catchup.limit;
-    ss.read_state_path = read_state_store::default_path(
-        base.state_path ? std::optional<std::string>(*base.state_path + "." + gp.name + "." + digest.substr(0, 16))
-                        : std::nullopt,
-        "gateway@" + gp.name + "@" + digest.substr(0, 16));
-    ss.initial_read_cursors = read_state_store(ss.read_state_path).load();
-    ss.presence_enabled = gp.presence && base.presence.enabled;
-    ss.presence_topic = entry.presence_topic;
-    ss.heartbeat_ms = base.presence.heartbeat_ms;
-    ss.ttl_ms = base.presence.ttl_ms;
-    ss.max_input_bytes = cfg.max_body_bytes;
-    ss.sender_is_identity = rt.sender_is_identity;
-    ss.metrics = rt.metrics;
-    if (gp.nats_agent && rt.nats_agents)
-      ss.spawn_nats_agent = rt.nats_agents(gp, entry.owner, [weak = weak_from_this(), id = s->id] {
-        if (auto self = weak.lock()) self->end_by_id(id);
-      });
-    s->actor = spawn_mcp_session(*rt.sys, std::move(ss));
-    // However the session ends (DELETE, expiry, a failure), forget it and
-    // answer whatever still waits on it, so no HTTP request hangs.
-    s->actor->attach_functor([weak = weak_from_this(), id = s->id, owner = s->owner, out = s->output](const caf::error&) {
-      out->close();
-      if (auto self = weak.lock()) {
-        self->quota->close_session(owner);
-        std::lock_guard lock(self->mu);
-        self->sessions.erase(id);
-      }
-    });
-    ++sessions_created;
-    std::lock_guard lock(mu);
-    sessions[s->id] = s;
-    return s;
-  }
-
-  void end(const std::shared_ptr<hosted_session>& s) {
-    {
-      std::lock_guard lock(mu);
-      sessions.erase(s->id);
+  /// /healthz and /metrics; false for any other path.
+  bool serve_status(const std::string& path, const std::shared_ptr<http::exchange>& ex) const {
+    if (path == "/healthz") {
+      ex->respond(health_response(rt.shared.metrics.get(), base.backend, sessions->size()));
+      return true;
     }
-    s->output->close();
-    caf::anon_send(s->actor, shutdown_request{"session ended"});
-  }
-
-  void end_by_id(const std::string& id) {
-    std::shared_ptr<hosted_session> s;
-    {
-      std::lock_guard lock(mu);
-      auto it = sessions.find(id);
-      if (it == sessions.end()) return;
-      s = it->second;
+    if (path == "/metrics") {
+      gateway_counters c{sessions->size(), sessions->created(), requests.load(),
+                         auth_failures.load(), sessions->dropped_events()};
+      ex->respond(metrics_response(c, rt.shared.metrics.get(), *quota));
+      return true;
     }
-    end(s);
+    return false;
   }
 
-  // ---- /mcp -------------------------------------------------------------------
-
-  void post(http::request req, std::shared_ptr<http::exchange> ex, const principal& who) {
-    const std::string& digest = who.key;
-    if (!contains(req.find("content-type"), "application/json")) {
-      ex->respond(json_error(415, -32000, "Unsupported Media Type: Content-Type must be application/json"));
+  /// The authorization paths (metadata, /register, /authorize, /token,
+  /// /revoke), or 404.
+  static void serve_authorization(const std::string& path, const http::request& req,
+                                  const entrance& in, const std::shared_ptr<http::exchange>& ex) {
+    // Browsers send Origin on cross-site POSTs: a foreign page must not
+    // submit the consent form or call /token for the user.
+    // The consent page is sent with Referrer-Policy no-referrer, so a
+    // browser posts its form with `Origin: null`; the form's CSRF token and
+    // SameSite=Strict cookie are what protect it.
+    const auto* origin = req.find("origin");
+    const bool null_origin_consent = path == "/authorize/consent" && origin && *origin == "null";
+    if (auto bad = in.origins->refusal(req);
+        bad && req.method != "GET" && req.method != "OPTIONS" && !null_origin_consent) {
+      ex->respond(std::move(*bad));
       return;
     }
-    const auto* accept = req.find("accept");
-    if (!contains(accept, "application/json") || !contains(accept, "text/event-stream")) {
-      ex->respond(json_error(406, -32000, "Not Acceptable: Accept must list application/json and text/event-stream"));
+    if (auto r = in.door->handle(req)) {
+      ex->respond(std::move(*r));
       return;
     }
-    auto decoded = mcp::decode(req.body);
-    if (decoded.messages.empty() && !decoded.failures.empty()) {
-      const auto& f = decoded.failures.front();
-      ex->respond({400, {{"content-type", "application/json"}}, mcp::error_response(f.id_json, f.code, f.message)});
-      return;
-    }
-    std::vector<std::string> ids;
-    bool initialize = false;
-    for (const auto& m : decoded.messages) {
-      if (m.type == mcp::rpc_message::kind::request) ids.push_back(m.id_json);
-      if (m.method == "initialize") initialize = true;
-    }
-    for (const auto& f : decoded.failures)
-      if (f.id_json != "null") ids.push_back(f.id_json);
-
-    std::shared_ptr<hosted_session> s;
-    const auto* sid = req.find("mcp-session-id");
-    if (!sid) {
-      if (!initialize || decoded.messages.size() != 1) {
-        ex->respond(json_error(400, -32000, "Bad Request: Mcp-Session-Id header is required"));
-        return;
-      }
-      {
-        std::lock_guard lock(mu);
-        if (sessions.size() >= static_cast<std::size_t>(cfg.max_sessions)) {
-          ex->respond(json_error(503, -32000, "Service Unavailable: too many sessions"));
-          return;
-        }
-      }
-      const auto* entry = catalog->find(who.owner, who.profile_name);
-      if (!entry) {
-        ex->respond(json_error(500, -32603, "Internal error"));
-        return;
-      }
-      if (!quota->open_session(who.owner)) {
-        ex->respond(json_error(429, -32000, "Too Many Requests: this owner already holds its maximum of sessions"));
-        return;
-      }
-      s = create(who.profile, digest, *entry);
-    } else {
-      if (initialize) {
-        ex->respond(json_error(400, -32600, "Invalid Request: the session is already initialized"));
-        return;
-      }
-      s = find(*sid, digest);
-      if (!s) {
-        ex->respond(json_error(404, -32001, "Session not found"));
-        return;
-      }
-      if (const auto* v = req.find("mcp-protocol-version"); v && mcp::negotiate_version(*v) != *v) {
-        ex->respond(json_error(400, -32000, "Bad Request: unsupported MCP-Protocol-Version " + *v));
-        return;
-      }
-    }
-    if (ids.empty()) {
-      caf::anon_send(s->actor, rpc_input{std::move(req.body)});
-      ex->respond({202, {{"mcp-session-id", s->id}}, ""});
-      return;
-    }
-    const bool batch = decoded.batch;
-    const std::string session_header = s->id;
-    s->output->expect(ids, [ex, batch, session_header](std::vector<std::shared_ptr<const std::string>> answers) {
-      std::string body;
-      if (batch) {
-        body = "[";
-        for (std::size_t i = 0; i < answers.size(); ++i) body.append(i ? "," : "").append(*answers[i]);
-        body += "]";
-      } else {
-        body = *answers.front();
-      }
-      ex->respond({200, {{"content-type", "application/json"}, {"mcp-session-id", session_header}}, std::move(body)});
-    });
-    caf::anon_send(s->actor, rpc_input{std::move(req.body)});
-  }
-
-  /// The session a GET or DELETE names, or nullptr after answering 400/404.
-  std::shared_ptr<hosted_session> session_of(const http::request& req, const std::shared_ptr<http::exchange>& ex,
-                                             const std::string& digest) {
-    const auto* sid = req.find("mcp-session-id");
-    if (!sid) {
-      ex->respond(json_error(400, -32000, "Bad Request: Mcp-Session-Id header is required"));
-      return nullptr;
-    }
-    auto s = find(*sid, digest);
-    if (!s) ex->respond(json_error(404, -32001, "Session not found"));
-    return s;
-  }
-
-  void get(const http::request& req, const std::shared_ptr<http::exchange>& ex, const std::string& digest) {
-    if (!contains(req.find("accept"), "text/event-stream")) {
-      ex->respond(json_error(406, -32000, "Not Acceptable: Accept must list text/event-stream"));
-      return;
-    }
-    auto s = session_of(req, ex, digest);
-    if (!s) return;
-    if (s->output->streaming()) {
-      // Streamable HTTP allows one standalone stream per session.
-      ex->respond(json_error(409, -32000, "Conflict: this session already has an open event stream"));
-      return;
-    }
-    std::optional<std::uint64_t> last;
-    if (const auto* l = req.find("last-event-id")) last = std::strtoull(l->c_str(), nullptr, 10);
-    auto stream = ex->open_stream({{"mcp-session-id", s->id}});
-    if (!stream) return;
-    if (!s->output->attach(stream, last)) stream->close();  // lost a race with another GET
-  }
-
-  void del(const http::request& req, const std::shared_ptr<http::exchange>& ex, const std::string& digest) {
-    auto s = session_of(req, ex, digest);
-    if (!s) return;
-    end(s);
-    ex->respond({200, {}, ""});
+    ex->respond({404, {{"content-type", "text/plain"}}, "not found"});
   }
 
   void handle(http::request req, std::shared_ptr<http::exchange> raw) {
     ++requests;
-    auto ex = std::make_shared<secured_exchange>(std::move(raw));
-    std::string path = req.target.substr(0, req.target.find('?'));
-    if (path == "/healthz") {
-      // 503 while the backend is down, so a load balancer stops sending.
-      auto [h, reason] = rt.metrics ? rt.metrics->backend_health() : std::pair{health::connected, std::string()};
-      json::writer w;
-      w.begin_object().key("status").value(h == health::connected ? "ok" : "degraded");
-      w.key("backend").begin_object().key("name").value(base.backend).key("state").value(health_name(h));
-      w.key("reason").value(reason).end_object();
-      {
-        std::lock_guard lock(mu);
-        w.key("sessions").value(sessions.size());
-      }
-      w.end_object();
-      ex->respond({h == health::connected ? 200 : 503, {{"content-type", "application/json"}}, std::move(w).take()});
-      return;
-    }
-    if (path == "/metrics") {
-      ex->respond({200, {{"content-type", "text/plain; version=0.0.4"}}, metrics()});
-      return;
-    }
-    auto gate = current_door();
-    if (!gate) {
+    auto ex = std::make_shared<http::secured_exchange>(std::move(raw));
+    const std::string path = req.target.substr(0, req.target.find('?'));
+    if (serve_status(path, ex)) return;
+    auto in = current_entrance();
+    if (!in.door) {
       ex->respond(json_error(503, -32000, "Service Unavailable: starting"));
       return;
     }
     if (path != "/mcp") {
-      // Browsers send Origin on cross-site POSTs: a foreign page must not
-      // submit the consent form or call /token for the user.
-      // The consent page is sent with Referrer-Policy no-referrer, so a
-      // browser posts its form with `Origin: null`; the form's CSRF token and
-      // SameSite=Strict cookie are what protect it.
-      const auto* origin = req.find("origin");
-      const bool null_origin_consent = path == "/authorize/consent" && origin && *origin == "null";
-      if (auto bad = check_origin(req);
-          bad && req.method != "GET" && req.method != "OPTIONS" && !null_origin_consent) {
-        ex->respond(std::move(*bad));
-        return;
-      }
-      if (auto r = gate->handle(req)) {
-        ex->respond(std::move(*r));
-        return;
-      }
-      ex->respond({404, {{"content-type", "text/plain"}}, "not found"});
+      serve_authorization(path, req, in, ex);
       return;
     }
-    if (auto bad = check_origin(req)) {
+    if (auto bad = in.origins->refusal(req)) {
       ex->respond(std::move(*bad));
       return;
     }
-    if (gate->may_block()) {
+    if (in.door->may_block()) {
       // An OIDC key refetch may wait on the network: not on the I/O thread.
-      auth_pool->post([self = shared_from_this(), gate, req = std::move(req), ex]() mutable {
-        self->serve_mcp(*gate, std::move(req), std::move(ex));
-      });
+      auth_pool->post([self = shared_from_this(), gate = in.door, req = std::move(req),
+                       ex]() mutable { self->serve_mcp(*gate, std::move(req), std::move(ex)); });
       return;
     }
-    serve_mcp(*gate, std::move(req), std::move(ex));
+    serve_mcp(*in.door, std::move(req), std::move(ex));
   }
 
   /// /mcp once the Origin is checked: who, how much, then the method.
@@ -441,108 +132,56 @@ struct gateway::impl : std::enable_shared_from_this<impl> {
       ex->respond(std::move(*refusal));
       return;
     }
-    auto* who = &std::get<principal>(outcome);
+    const auto& who = std::get<principal>(outcome);
     std::int64_t retry_after = 0;
-    if (!quota->admit_request(who->owner, retry_after)) {
-      auto r = json_error(429, -32000, "Too Many Requests: this owner's rate limit (rate_per_min) is exhausted");
+    if (!quota->admit_request(who.owner, retry_after)) {
+      auto r = json_error(429, -32000,
+                          "Too Many Requests: this owner's rate limit (rate_per_min) is exhausted");
       r.header.emplace_back("retry-after", std::to_string(retry_after));
       ex->respond(std::move(r));
       return;
     }
-    if (req.method == "POST")
-      post(std::move(req), std::move(ex), *who);
-    else if (req.method == "GET")
-      get(req, ex, who->key);
-    else if (req.method == "DELETE")
-      del(req, ex, who->key);
-    else
-      ex->respond({405, {{"allow", "GET, POST, DELETE"}}, ""});
-  }
-
-  std::string metrics() const {
-    std::size_t active = 0;
-    std::uint64_t dropped = 0;
-    {
-      std::lock_guard lock(mu);
-      active = sessions.size();
-      for (const auto& [id, s] : sessions) dropped += s->output->dropped();
-    }
-    std::string out;
-    out += "# TYPE parley_sessions_active gauge\nparley_sessions_active " + std::to_string(active) + "\n";
-    out += "# TYPE parley_sessions_created_total counter\nparley_sessions_created_total " +
-           std::to_string(sessions_created.load()) + "\n";
-    out += "# TYPE parley_http_requests_total counter\nparley_http_requests_total " + std::to_string(requests.load()) + "\n";
-    out += "# TYPE parley_auth_failures_total counter\nparley_auth_failures_total " +
-           std::to_string(auth_failures.load()) + "\n";
-    out += "# TYPE parley_events_dropped_total counter\nparley_events_dropped_total " + std::to_string(dropped) + "\n";
-    if (rt.metrics) out += rt.metrics->prometheus();
-    out += quota->prometheus();
-    return out;
-  }
-
-  void janitor_loop() {
-    std::unique_lock lock(janitor_mu);
-    while (!stopping) {
-      janitor_cv.wait_for(lock, std::chrono::seconds(5));
-      if (stopping) break;
-      const auto cutoff = clock_type::now() - std::chrono::seconds(cfg.session_idle_timeout_s);
-      std::vector<std::shared_ptr<hosted_session>> idle;
-      {
-        std::lock_guard slock(mu);
-        for (const auto& [id, s] : sessions)
-          if (s->last_activity < cutoff && !s->output->busy()) idle.push_back(s);
-      }
-      for (const auto& s : idle) {
-        log::info("gateway", "session " + s->id.substr(0, 8) + "… expired after idling");
-        end(s);
-      }
-    }
+    principal_sessions callers(*sessions, who);
+    streamable_http::serve(std::move(req), ex, callers);
   }
 };
 
 gateway::gateway(const parley_config& cfg, gateway_runtime rt) : impl_(std::make_shared<impl>()) {
-  impl_->cfg = cfg.gateway;
   impl_->base = cfg;
   impl_->rt = rt;
-  impl_->public_origin = origin_of(impl_->cfg.public_url);
-  const auto& host = impl_->cfg.listen_host;
-  impl_->loopback_listen = host == "127.0.0.1" || host == "::1" || host == "localhost";
   impl_->catalog = std::make_shared<const profile_catalog>(cfg);
-  impl_->quota = std::make_unique<owner_quota>(cfg.owners);
-  impl_->janitor = std::thread([i = impl_.get()] { i->janitor_loop(); });
+  impl_->quota = std::make_shared<owner_quota>(cfg.owners);
+  impl_->sessions =
+      std::make_shared<session_table>(cfg, std::move(rt), impl_->catalog, impl_->quota);
+  impl_->sweeper =
+      std::make_unique<janitor>(sweep_period, [t = impl_->sessions.get()] { t->expire_idle(); });
 }
 
 gateway::~gateway() {
   impl_->auth_pool.reset();  // finishes what it holds, before anything else goes
-  {
-    std::lock_guard lock(impl_->janitor_mu);
-    impl_->stopping = true;
-  }
-  impl_->janitor_cv.notify_all();
-  if (impl_->janitor.joinable()) impl_->janitor.join();
+  impl_->sweeper.reset();
 }
 
-result<std::string> gateway::open_front_door(const std::string& public_url, const std::string& default_state_db) {
+result<std::string> gateway::open_front_door(const std::string& public_url,
+                                             const std::string& default_state_db) {
   auto door = front_door::make(impl_->base, public_url, impl_->catalog, default_state_db);
   if (!door) return door.error();
   std::string what = (*door)->describe();
+  const auto& g = impl_->base.gateway;
+  auto origins = std::make_shared<const origin_check>(public_url, g.allowed_origins, g.listen_host);
   std::lock_guard lock(impl_->mu);
-  impl_->public_origin = origin_of(public_url);
-  impl_->door = std::shared_ptr<front_door>(std::move(*door));
+  impl_->way_in = {std::shared_ptr<front_door>(std::move(*door)), std::move(origins)};
   return what;
 }
 
 http::handler gateway::handler() {
-  return [i = impl_](http::request req, std::shared_ptr<http::exchange> ex) { i->handle(std::move(req), std::move(ex)); };
+  return [i = impl_](http::request req, std::shared_ptr<http::exchange> ex) {
+    i->handle(std::move(req), std::move(ex));
+  };
 }
 
 void gateway::end_all_sessions(int ms) {
-  std::vector<std::shared_ptr<hosted_session>> all;
-  {
-    std::lock_guard lock(impl_->mu);
-    for (auto& [id, s] : impl_->sessions) all.push_back(s);
-    impl_->sessions.clear();
-  }
+  auto all = impl_->sessions->take_all();
   caf::scoped_actor self{*impl_->rt.sys};
   for (auto& s : all) s->output->close();
   for (auto& s : all) self->send(s->actor, shutdown_request{"gateway stopping"});
@@ -559,8 +198,7 @@ void gateway::end_all_sessions(int ms) {
 }
 
 std::size_t gateway::session_count() const {
-  std::lock_guard lock(impl_->mu);
-  return impl_->sessions.size();
+  return impl_->sessions->size();
 }
 
 }  // namespace parley

@@ -6,7 +6,8 @@
 #include <memory>
 
 #include "src/config/parley_config.hpp"
-#include "actors/gateway/http_server.hpp"
+#include "actors/transport/http/http_server.hpp"
+#include "actors/session_host/session_host.hpp"
 #include "src/metrics/runtime_metrics.hpp"
 
 namespace parley {
@@ -14,12 +15,8 @@ namespace parley {
 /// The actors a gateway's sessions run on, started by the serve supervisor.
 struct gateway_runtime {
   caf::actor_system* sys = nullptr;
-  caf::actor router;
-  caf::actor backend_conn;
-  caf::actor state_writer;
-  bool sender_is_identity = true;
-  std::string server_version;
-  std::shared_ptr<runtime_metrics> metrics;
+  /// What every session shares (its metrics are the gateway's too).
+  session_runtime shared;
   /// For sessions of profiles with `nats_agent: {enabled: true}`: the
   /// factory of their NATS agent; `owner` is the session's Parley owner
   /// ("" for gateway.profiles); `on_stop` ends the session (an operator

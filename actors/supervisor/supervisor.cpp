@@ -6,8 +6,9 @@
 #include "actors/mcp_session/mcp_session.hpp"
 #include "actors/messages.hpp"
 #include "actors/router/router.hpp"
+#include "actors/session_host/session_host.hpp"
 #include "actors/state_writer/state_writer.hpp"
-#include "actors/stdio/stdio_transport.hpp"
+#include "actors/transport/stdio/stdio_transport.hpp"
 #include "src/util/log.hpp"
 
 namespace parley {
@@ -48,44 +49,30 @@ void start_session(self_ptr self) {
   rs.fast_path = st.plan.plugin;
   st.router = spawn_router(self, st.backend_conn, rs);
 
-  auto allow = topic_allowlist::make(cfg.topics, cfg.post_topics, cfg.presence.topic);
-  if (!allow) {
-    log::error("parley", "fatal: " + allow.error().message);
-    self->quit(caf::make_error(caf::sec::runtime_error, allow.error().message));
+  auto profile = top_level_profile(cfg);
+  if (!profile) {
+    log::error("parley", "fatal: " + profile.error().message);
+    self->quit(caf::make_error(caf::sec::runtime_error, profile.error().message));
     return;
   }
-  auto profile = std::make_shared<session_profile>();
-  profile->handle = cfg.handle;
-  profile->allow = std::move(*allow);
-  profile->mention_filter = cfg.live_push.mention_filter;
-  profile->echo_own_posts = cfg.live_push.echo_own_posts;
-  profile->relay_topic = cfg.permissions.relay_topic;
-  profile->block_max_ms = cfg.catchup.block_max_ms;
-
-  session_settings ss;
-  ss.id = 1;
-  ss.profile = std::move(profile);
-  ss.output = st.plan.output;
-  ss.router = st.router;
-  ss.backend_conn = st.backend_conn;
   st.state_writer = spawn_state_writer(self);
-  ss.state_writer = st.state_writer;
-  ss.server_version = st.plan.server_version;
-  ss.live_push = cfg.live_push.enabled;
-  ss.catchup_on_start = cfg.catchup.on_start;
-  ss.catchup_limit = cfg.catchup.limit;
-  ss.read_state_path = st.plan.read_state_path;
-  ss.initial_read_cursors = st.plan.read_cursors;
-  ss.presence_enabled = cfg.presence.enabled;
-  ss.presence_topic = cfg.presence.topic;
-  ss.heartbeat_ms = cfg.presence.heartbeat_ms;
-  ss.ttl_ms = cfg.presence.ttl_ms;
-  ss.approvers = cfg.permissions.approvers;
-  ss.permission_timeout_ms = cfg.permissions.timeout_ms;
-  ss.max_input_bytes = cfg.stdio.max_line_bytes;
-  ss.sender_is_identity = st.plan.plugin->capabilities().sender_is_identity;
-  ss.spawn_nats_agent = st.plan.spawn_nats_agent;
-  st.session = spawn_mcp_session(self, std::move(ss));
+  session_runtime rt;
+  rt.router = st.router;
+  rt.backend_conn = st.backend_conn;
+  rt.state_writer = st.state_writer;
+  rt.server_version = st.plan.server_version;
+  rt.sender_is_identity = st.plan.plugin->capabilities().sender_is_identity;
+  session_spec spec;
+  spec.id = 1;
+  spec.profile = std::move(*profile);
+  spec.output = st.plan.output;
+  spec.live_push = cfg.live_push.enabled;
+  spec.read_state_path = st.plan.read_state_path;
+  spec.read_cursors = st.plan.read_cursors;
+  spec.max_input_bytes = cfg.stdio.max_line_bytes;
+  spec.config_permissions = true;
+  spec.spawn_nats_agent = st.plan.spawn_nats_agent;
+  st.session = spawn_mcp_session(self, make_session_settings(cfg, rt, std::move(spec)));
   start_stdin_reader(st.session, caf::actor_cast<caf::actor>(self),
                      static_cast<std::size_t>(cfg.stdio.max_line_bytes));
   log::info("parley", "bridge up — handle=" + cfg.handle + " topics=[" + join(cfg.topics) +

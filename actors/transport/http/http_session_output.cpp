@@ -1,4 +1,4 @@
-#include "actors/gateway/http_session_output.hpp"
+#include "actors/transport/http/http_session_output.hpp"
 
 #include "src/mcp/jsonrpc.hpp"
 #include "src/mcp/protocol.hpp"

@@ -1,4 +1,4 @@
-#include "actors/stdio/stdin_lines.hpp"
+#include "actors/transport/stdio/stdin_lines.hpp"
 
 #include <caf/all.hpp>
 

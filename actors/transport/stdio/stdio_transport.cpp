@@ -1,4 +1,4 @@
-#include "actors/stdio/stdio_transport.hpp"
+#include "actors/transport/stdio/stdio_transport.hpp"
 
 #include <caf/all.hpp>
 #include <fcntl.h>
@@ -13,8 +13,8 @@
 #include <thread>
 
 #include "actors/messages.hpp"
-#include "actors/scheduler/stdio_loop.hpp"
-#include "actors/stdio/stdin_lines.hpp"
+#include "actors/transport/stdio/stdio_loop.hpp"
+#include "actors/transport/stdio/stdin_lines.hpp"
 #include "src/util/log.hpp"
 
 namespace parley {

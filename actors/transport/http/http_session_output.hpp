@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/gateway/http_server.hpp"
+#include "actors/transport/http/http_server.hpp"
 #include "actors/session_output.hpp"
 
 namespace parley {

@@ -1,7 +1,7 @@
 // The gateway's per-session output: answers reach the POST that asked,
 // events get ids and replay, and a client that falls behind is told what it
 // missed instead of the gateway buffering without bound.
-#include "actors/gateway/http_session_output.hpp"
+#include "actors/transport/http/http_session_output.hpp"
 
 #include <catch2/catch.hpp>
 

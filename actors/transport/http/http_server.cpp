@@ -1,6 +1,6 @@
 // The only translation unit that includes Boost.Beast (each one costs about
 // 13 s and 500 MB to compile).
-#include "actors/gateway/http_server.hpp"
+#include "actors/transport/http/http_server.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>

@@ -1,4 +1,4 @@
-#include "actors/scheduler/stdio_loop.hpp"
+#include "actors/transport/stdio/stdio_loop.hpp"
 
 #include <caf/actor_system_config.hpp>
 #include <poll.h>

@@ -1,0 +1,59 @@
+// DNS-rebinding protection: which Origin and Host headers reach the gateway.
+#include "actors/gateway/origin_check.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace parley;
+
+namespace {
+
+http::request with(std::initializer_list<std::pair<std::string, std::string>> headers) {
+  http::request r;
+  r.method = "POST";
+  r.target = "/mcp";
+  for (const auto& [k, v] : headers) r.header[k] = v;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("origin check: URL pieces", "[gateway][origin]") {
+  CHECK(origin_of("HTTPS://Parley.Example.com:8443/mcp?x") == "https://parley.example.com:8443");
+  CHECK(origin_of("null") == "null");
+  CHECK(host_name("127.0.0.1:7420") == "127.0.0.1");
+  CHECK(host_name("http://[::1]:7420") == "[::1]");
+  CHECK(host_name("parley.example.com") == "parley.example.com");
+  CHECK(is_loopback_name("localhost"));
+  CHECK(is_loopback_name("[::1]"));
+  CHECK_FALSE(is_loopback_name("::1"));
+  CHECK_FALSE(is_loopback_name("10.0.0.1"));
+}
+
+TEST_CASE("origin check: on loopback, loopback and the public origin pass, others are refused",
+          "[gateway][origin]") {
+  origin_check check("https://parley.example.com", {"https://app.example.org"}, "127.0.0.1");
+  CHECK_FALSE(check.refusal(with({{"host", "127.0.0.1:7420"}})));
+  CHECK_FALSE(
+      check.refusal(with({{"host", "localhost:7420"}, {"origin", "http://localhost:3000"}})));
+  CHECK_FALSE(check.refusal(
+      with({{"host", "parley.example.com"}, {"origin", "https://parley.example.com"}})));
+  CHECK_FALSE(check.refusal(with({{"host", "127.0.0.1"}, {"origin", "https://APP.example.org"}})));
+
+  auto foreign = check.refusal(with({{"host", "127.0.0.1"}, {"origin", "https://evil.example"}}));
+  REQUIRE(foreign);
+  CHECK(foreign->status == 403);
+  CHECK(foreign->body.find("origin https://evil.example is not allowed") != std::string::npos);
+
+  // A rebound DNS name reaches the loopback listener with its own Host.
+  auto rebound = check.refusal(with({{"host", "evil.example:7420"}}));
+  REQUIRE(rebound);
+  CHECK(rebound->body.find("Invalid Host: evil.example:7420") != std::string::npos);
+  CHECK(check.refusal(with({})));
+}
+
+TEST_CASE("origin check: off loopback, any Host passes but a foreign Origin does not",
+          "[gateway][origin]") {
+  origin_check check("https://parley.example.com", {}, "0.0.0.0");
+  CHECK_FALSE(check.refusal(with({{"host", "10.1.2.3:7420"}})));
+  CHECK(check.refusal(with({{"host", "10.1.2.3"}, {"origin", "https://evil.example"}})));
+}
