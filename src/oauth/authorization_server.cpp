@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "src/json/writer.hpp"
-#include "src/oauth/base64.hpp"
+#include "src/util/base64.hpp"
 #include "src/oauth/bearer_challenge.hpp"
 #include "src/oauth/client_registration.hpp"
 #include "src/oauth/consent_page.hpp"
@@ -524,7 +524,7 @@ authorization_server::client_auth authorization_server::authenticate_client(
   const bool basic = req.authorization.size() > 6 &&
                      iequals(std::string_view(req.authorization).substr(0, 6), "basic ");
   if (basic) {
-    auto decoded = base64_decode(std::string_view(req.authorization).substr(6));
+    auto decoded = base64::decode_strict(std::string_view(req.authorization).substr(6));
     const auto colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos) return refuse("malformed Basic credentials", true);
     auto bid = form_decode(std::string_view(*decoded).substr(0, colon));

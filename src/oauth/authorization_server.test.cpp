@@ -4,7 +4,7 @@
 
 #include <simdjson.h>
 
-#include "src/oauth/base64.hpp"
+#include "src/util/base64.hpp"
 #include "src/oauth/crypto.hpp"
 #include "src/oauth/form_encoding.hpp"
 #include "src/oauth/secret_hash.hpp"
@@ -12,6 +12,7 @@
 #include "src/util/log.hpp"
 
 using namespace parley::oauth;
+namespace base64 = parley::base64;
 using parley::sha256_raw;
 
 namespace {
@@ -81,7 +82,7 @@ form_params location_params(const oauth_reply& r) {
 
 struct pkce_pair {
   std::string verifier = random_token();
-  std::string challenge = base64url_encode(sha256_raw(verifier));
+  std::string challenge = base64::encode_url(sha256_raw(verifier));
 };
 
 /// A consent page, with what the browser holds afterwards.
@@ -553,10 +554,10 @@ TEST_CASE("authorization server: confidential clients authenticate", "[oauth]") 
       f.post("/token",
              "grant_type=authorization_code&code=" + code2 + "&code_verifier=" + pkce.verifier +
                  "&redirect_uri=" + form_encode(k_redirect),
-             k_form, "", "192.0.2.1", "Basic " + base64_encode(client_id + ":" + secret));
+             k_form, "", "192.0.2.1", "Basic " + base64::encode(client_id + ":" + secret));
   CHECK(basic.status == 200);
   auto bad_basic = f.post("/token", "grant_type=refresh_token&refresh_token=x", k_form, "",
-                          "192.0.2.1", "Basic " + base64_encode(client_id + ":nope"));
+                          "192.0.2.1", "Basic " + base64::encode(client_id + ":nope"));
   check_oauth_error(bad_basic, 401, "invalid_client");
   CHECK(bad_basic.header("WWW-Authenticate").has_value());
 }

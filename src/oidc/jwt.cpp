@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "src/oidc/base64url.hpp"
+#include "src/util/base64.hpp"
 #include "src/oidc/json_object.hpp"
 
 namespace parley::oidc {
@@ -87,11 +87,11 @@ result<compact_jws> split_compact_jws(std::string_view token) {
   if (payload_b64.empty()) return malformed("token payload is empty");
   if (signature_b64.empty()) return malformed("token is unsigned (empty signature)");
   compact_jws out;
-  auto header = decode_base64url(header_b64);
+  auto header = base64::decode_url(header_b64);
   if (!header) return malformed("token header: " + header.error().message);
-  auto payload = decode_base64url(payload_b64);
+  auto payload = base64::decode_url(payload_b64);
   if (!payload) return malformed("token payload: " + payload.error().message);
-  auto signature = decode_base64url(signature_b64);
+  auto signature = base64::decode_url(signature_b64);
   if (!signature) return malformed("token signature: " + signature.error().message);
   out.header_json = std::move(*header);
   out.payload_json = std::move(*payload);
