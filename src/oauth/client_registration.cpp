@@ -3,9 +3,9 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "src/json/writer.hpp"
+#include "src/util/url.hpp"
 
 namespace parley::oauth {
 
@@ -14,51 +14,6 @@ namespace {
 constexpr std::size_t k_max_uri = 2000;
 constexpr std::size_t k_max_redirect_uris = 20;
 constexpr std::size_t k_max_name = 200;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-struct split_uri {
-  std::string scheme;  // lower-case
-  std::string_view authority;
-};
-
-std::optional<split_uri> split(std::string_view uri) {
-  const auto sep = uri.find("://");
-  if (sep == std::string_view::npos) return std::nullopt;
-  split_uri out{lower(uri.substr(0, sep)), {}};
-  std::string_view rest = uri.substr(sep + 3);
-  out.authority = rest.substr(0, rest.find_first_of("/?#"));
-  return out;
-}
-
-/// The host of an authority without its port, lower-cased; nullopt when the
-/// port is not a number.
-std::optional<std::string> host_of(std::string_view authority) {
-  std::string_view host = authority;
-  std::string_view port;
-  if (!host.empty() && host.front() == '[') {
-    const auto close = host.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    port = host.substr(close + 1);
-    host = host.substr(0, close + 1);
-    if (!port.empty() && port.front() != ':') return std::nullopt;
-  } else if (const auto colon = host.find(':'); colon != std::string_view::npos) {
-    port = host.substr(colon);
-    host = host.substr(0, colon);
-  }
-  if (!port.empty()) {
-    port.remove_prefix(1);
-    if (port.empty() || port.size() > 5 ||
-        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return std::nullopt;
-  }
-  return lower(host);
-}
 
 const char* member_type_error = "has the wrong type";
 
@@ -70,20 +25,12 @@ bool is_allowed_redirect_uri(std::string_view uri) {
     const auto u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u == 0x7f || c == '#' || c == '\\') return false;
   }
-  auto parts = split(uri);
-  if (!parts || parts->authority.find('@') != std::string_view::npos) return false;
-  auto host = host_of(parts->authority);
-  if (!host || host->empty()) return false;
+  auto parts = url::split(uri);
+  if (!parts) return false;
+  auto authority = url::parse_authority(parts->authority);
+  if (!authority) return false;
   if (parts->scheme == "https") return true;
-  if (parts->scheme == "http")
-    return *host == "127.0.0.1" || *host == "localhost" || *host == "[::1]";
-  return false;
-}
-
-std::string uri_origin(std::string_view uri) {
-  auto parts = split(uri);
-  if (!parts) return std::string(uri);
-  return parts->scheme + "://" + lower(parts->authority);
+  return parts->scheme == "http" && url::is_loopback_host(authority->host);
 }
 
 registration_result parse_registration(std::string_view json) {
