@@ -3,7 +3,7 @@
 #include <simdjson.h>
 
 #include "src/util/base64.hpp"
-#include "src/nats_agent/valid_utf8.hpp"
+#include "src/util/utf8.hpp"
 
 namespace parley::nats_agent {
 
@@ -107,7 +107,7 @@ service_result<prompt> decode_prompt(std::string_view payload, const prompt_limi
   while (i < payload.size() && is_json_space(payload[i])) ++i;
   if (i < payload.size() && payload[i] == '{') return decode_envelope(payload, limits);
   prompt out;
-  out.text = to_valid_utf8(payload);
+  out.text = utf8::repair(payload);
   return out;
 }
 
