@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "backends/postgres/backoff.hpp"
+#include "src/util/backoff.hpp"
 #include "backends/postgres/health_board.hpp"
 #include "backends/postgres/pg_connection.hpp"
 

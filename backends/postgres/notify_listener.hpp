@@ -14,7 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "backends/postgres/backoff.hpp"
+#include "src/util/backoff.hpp"
 #include "backends/postgres/connection_pool.hpp"
 #include "backends/postgres/health_board.hpp"
 #include "backends/postgres/pg_connection.hpp"
