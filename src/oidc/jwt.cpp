@@ -108,21 +108,16 @@ result<jose_header> parse_jose_header(std::string_view json) {
   bool has_alg = false;
   for (auto field : *obj) {
     const auto key = field.key;
+    if (key == "crit")
+      return malformed("token header names critical extensions (crit), none are supported");
+    if (key != "alg" && key != "kid" && key != "typ") continue;
+    auto s = string_member(field.value, "header " + std::string(key));
+    if (!s) return s.error();
     if (key == "alg") {
-      auto s = string_member(field.value, "header alg");
-      if (!s) return s.error();
       out.alg = std::move(*s);
       has_alg = true;
-    } else if (key == "kid") {
-      auto s = string_member(field.value, "header kid");
-      if (!s) return s.error();
-      out.kid = std::move(*s);
-    } else if (key == "typ") {
-      auto s = string_member(field.value, "header typ");
-      if (!s) return s.error();
-      out.typ = std::move(*s);
-    } else if (key == "crit") {
-      return malformed("token header names critical extensions (crit), none are supported");
+    } else {
+      (key == "kid" ? out.kid : out.typ) = std::move(*s);
     }
   }
   if (!has_alg) return malformed("token header has no alg");
