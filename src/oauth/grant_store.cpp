@@ -137,6 +137,23 @@ std::string select_by(std::string_view columns, std::string_view table, std::str
          std::string(key) + " = ?1";
 }
 
+/// Runs `insert` and then deletes the rows of `table` beyond the newest
+/// `cap` (oldest by `order_by`, then rowid), in one transaction.
+result<void> insert_capped(sqlite::connection& db, sqlite::statement& insert,
+                           std::string_view table, std::string_view order_by, std::size_t cap) {
+  sqlite::transaction tx(db);
+  if (!tx.begun()) return tx.begun().error();
+  if (auto r = db.run(insert); !r) return r;
+  const std::string t(table);
+  sqlite::statement evict(db.get(), "DELETE FROM " + t + " WHERE rowid IN (SELECT rowid FROM " +
+                                        t + " ORDER BY " + std::string(order_by) +
+                                        ", rowid LIMIT max(0, (SELECT count(*) FROM " + t +
+                                        ") - ?1))");
+  evict.bind(1, static_cast<std::int64_t>(cap));
+  if (auto r = db.run(evict); !r) return r;
+  return tx.commit();
+}
+
 /// Runs a one-row lookup: the decoded row, nullopt when there is none.
 template <class Decode>
 auto find_one(sqlite::connection& db, sqlite::statement& s, Decode decode)
@@ -210,28 +227,15 @@ result<std::unique_ptr<grant_store>> grant_store::open(const std::string& path,
 
 result<void> grant_store::add_client(const client_record& c) {
   std::lock_guard lock(mutex_);
-  sqlite::transaction tx(db_);
-  if (!tx.begun()) return tx.begun().error();
-  {
-    sqlite::statement s(db_.get(), "INSERT INTO clients (" + std::string(k_client_columns) +
-                                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    s.bind_all(c.client_id, c.secret_sha256, c.auth_method, join_lines(c.redirect_uris),
-               c.client_name, c.metadata_json, c.issued_at);
-    if (auto r = db_.run(s); !r) return r;
-  }
-  {
-    // Oldest first (DCR makes a client per fresh connection; most are
-    // abandoned). Their tokens stay valid until they expire; a refresh by
-    // an evicted client is answered invalid_client, and the client
-    // registers again.
-    sqlite::statement s(
-        db_.get(),
-        "DELETE FROM clients WHERE rowid IN (SELECT rowid FROM clients ORDER BY issued_at, rowid "
-        "LIMIT max(0, (SELECT count(*) FROM clients) - ?1))");
-    s.bind(1, static_cast<std::int64_t>(options_.max_clients));
-    if (auto r = db_.run(s); !r) return r;
-  }
-  return tx.commit();
+  sqlite::statement s(db_.get(), "INSERT INTO clients (" + std::string(k_client_columns) +
+                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  s.bind_all(c.client_id, c.secret_sha256, c.auth_method, join_lines(c.redirect_uris),
+             c.client_name, c.metadata_json, c.issued_at);
+  // Oldest first (DCR makes a client per fresh connection; most are
+  // abandoned). Their tokens stay valid until they expire; a refresh by an
+  // evicted client is answered invalid_client, and the client registers
+  // again.
+  return insert_capped(db_, s, "clients", "issued_at", options_.max_clients);
 }
 
 result<std::optional<client_record>> grant_store::find_client(const std::string& client_id) {
@@ -250,25 +254,12 @@ result<std::size_t> grant_store::client_count() {
 
 result<void> grant_store::add_pending(const std::string& handle, const pending_consent& p) {
   std::lock_guard lock(mutex_);
-  sqlite::transaction tx(db_);
-  if (!tx.begun()) return tx.begun().error();
-  {
-    sqlite::statement s(db_.get(), "INSERT INTO pending_consents (handle_sha256, " +
-                                       std::string(k_pending_columns) +
-                                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    s.bind_all(sha256_hex(handle), p.client_id, p.redirect_uri, p.code_challenge, p.state,
-               join_scopes(p.scopes), p.resource, p.csrf_sha256, p.expires_at);
-    if (auto r = db_.run(s); !r) return r;
-  }
-  {
-    sqlite::statement s(
-        db_.get(),
-        "DELETE FROM pending_consents WHERE rowid IN (SELECT rowid FROM pending_consents ORDER BY "
-        "expires_at, rowid LIMIT max(0, (SELECT count(*) FROM pending_consents) - ?1))");
-    s.bind(1, static_cast<std::int64_t>(options_.max_pending));
-    if (auto r = db_.run(s); !r) return r;
-  }
-  return tx.commit();
+  sqlite::statement s(db_.get(), "INSERT INTO pending_consents (handle_sha256, " +
+                                     std::string(k_pending_columns) +
+                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  s.bind_all(sha256_hex(handle), p.client_id, p.redirect_uri, p.code_challenge, p.state,
+             join_scopes(p.scopes), p.resource, p.csrf_sha256, p.expires_at);
+  return insert_capped(db_, s, "pending_consents", "expires_at", options_.max_pending);
 }
 
 result<std::optional<pending_consent>> grant_store::find_pending(const std::string& handle) {
