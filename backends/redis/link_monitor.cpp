@@ -6,9 +6,7 @@ namespace parley::redis {
 
 link_monitor::link_monitor(probe_fn probe, health_listener listener,
                            std::chrono::milliseconds min_delay, std::chrono::milliseconds max_delay)
-    : probe_(std::move(probe)),
-      listener_(std::move(listener)),
-      backoff_(min_delay, max_delay) {}
+    : probe_(std::move(probe)), listener_(std::move(listener)), backoff_(min_delay, max_delay) {}
 
 link_monitor::~link_monitor() {
   stop();

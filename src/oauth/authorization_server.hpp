@@ -13,9 +13,9 @@
 #include "src/config/gateway_config.hpp"
 #include "src/config/owners_config.hpp"
 #include "src/oauth/consent_page.hpp"
-#include "src/oauth/oauth_reply.hpp"
 #include "src/oauth/form_encoding.hpp"
 #include "src/oauth/grant_store.hpp"
+#include "src/oauth/oauth_reply.hpp"
 #include "src/oauth/signin_throttle.hpp"
 
 namespace parley::oauth {

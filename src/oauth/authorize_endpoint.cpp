@@ -269,8 +269,7 @@ std::optional<oauth_reply> authorization_server::sign_in(consent_view& view,
   return std::nullopt;
 }
 
-oauth_reply authorization_server::approve(const std::string& handle,
-                                          const pending_consent& pending,
+oauth_reply authorization_server::approve(const std::string& handle, const pending_consent& pending,
                                           const owner_config& owner, const std::string& profile,
                                           std::int64_t t) {
   // Approved: the request is spent, a code minted for this owner and profile.

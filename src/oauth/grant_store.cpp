@@ -94,8 +94,9 @@ error db_error(const sqlite::connection& db) {
 // Each table's row decoder, reading the columns in the order of its
 // k_*_columns list (the SELECTs and INSERTs below name exactly these).
 // Braced initializers are evaluated left to right, so the reads happen in
-// column order.
-
+// column order. Kept compact, each the shape of its column list, where
+// clang-format would spread them one field a line.
+// clang-format off
 constexpr std::string_view k_client_columns =
     "client_id, secret_sha256, auth_method, redirect_uris, client_name, metadata, issued_at";
 
@@ -130,6 +131,7 @@ token_grant read_token(sqlite::row& r) {
   return {.family_id = r.text(), .owner = r.text(), .profile = r.text(), .client_id = r.text(),
           .scopes = split_scopes(r.text()), .resource = r.text(), .expires_at = r.integer()};
 }
+// clang-format on
 
 /// `SELECT <columns> FROM <table> WHERE <key> = ?1`.
 std::string select_by(std::string_view columns, std::string_view table, std::string_view key) {
@@ -145,8 +147,8 @@ result<void> insert_capped(sqlite::connection& db, sqlite::statement& insert,
   if (!tx.begun()) return tx.begun().error();
   if (auto r = db.run(insert); !r) return r;
   const std::string t(table);
-  sqlite::statement evict(db.get(), "DELETE FROM " + t + " WHERE rowid IN (SELECT rowid FROM " +
-                                        t + " ORDER BY " + std::string(order_by) +
+  sqlite::statement evict(db.get(), "DELETE FROM " + t + " WHERE rowid IN (SELECT rowid FROM " + t +
+                                        " ORDER BY " + std::string(order_by) +
                                         ", rowid LIMIT max(0, (SELECT count(*) FROM " + t +
                                         ") - ?1))");
   evict.bind(1, static_cast<std::int64_t>(cap));
@@ -315,8 +317,8 @@ result<void> grant_store::insert_token(std::string_view table, const std::string
   sqlite::statement s(db_.get(), "INSERT INTO " + std::string(table) + " (token_sha256, " +
                                      std::string(k_token_columns) +
                                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  s.bind_all(sha256_hex(token), g.family_id, g.owner, g.profile, g.client_id,
-             join_scopes(g.scopes), g.resource, g.expires_at);
+  s.bind_all(sha256_hex(token), g.family_id, g.owner, g.profile, g.client_id, join_scopes(g.scopes),
+             g.resource, g.expires_at);
   return db_.run(s);
 }
 

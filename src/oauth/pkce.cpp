@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "src/util/base64.hpp"
 #include "src/oauth/crypto.hpp"
+#include "src/util/base64.hpp"
 
 namespace parley::oauth {
 

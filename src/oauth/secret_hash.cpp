@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <optional>
 
-#include "src/util/base64.hpp"
 #include "src/oauth/crypto.hpp"
+#include "src/util/base64.hpp"
 
 namespace parley::oauth {
 

@@ -4,7 +4,6 @@
 
 #include <vector>
 
-
 using namespace parley::oauth;
 
 TEST_CASE("secret hash: verifies a hash made by Node's crypto.scryptSync", "[oauth]") {

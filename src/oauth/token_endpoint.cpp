@@ -124,7 +124,8 @@ oauth_reply authorization_server::token_authorization_code(const form_params& pa
   return issue_tokens(g, t, family);
 }
 
-oauth_reply authorization_server::issue_tokens(const code_grant& g, std::int64_t t, const std::string& family_id) {
+oauth_reply authorization_server::issue_tokens(const code_grant& g, std::int64_t t,
+                                               const std::string& family_id) {
   token_grant access;
   access.family_id = family_id;
   access.owner = g.owner;
@@ -140,7 +141,7 @@ oauth_reply authorization_server::issue_tokens(const code_grant& g, std::int64_t
   if (auto r = store_->add_tokens(access_token, access, refresh_token, refresh); !r)
     return server_error(r.error());
   log::info(k_oauth_log, "issued tokens to client " + g.client_id + " for owner " + g.owner +
-                       ", profile " + g.profile);
+                             ", profile " + g.profile);
   return json_reply(
       200, token_response(access_token, refresh_token, options_.access_ttl_s, access.scopes));
 }
@@ -170,7 +171,7 @@ oauth_reply authorization_server::token_refresh(const form_params& params,
       return oauth_error(400, "invalid_grant", "refresh token is invalid or expired");
     case refresh_status::reused:
       log::warn(k_oauth_log, "a rotated refresh token of client " + client.client_id +
-                           " was presented again; its whole grant family is revoked");
+                                 " was presented again; its whole grant family is revoked");
       return oauth_error(400, "invalid_grant", "refresh token is invalid or expired");
     case refresh_status::scope_exceeded:
       return oauth_error(400, "invalid_scope", "requested scope exceeds the original grant");

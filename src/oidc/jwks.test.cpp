@@ -2,8 +2,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "src/util/base64.hpp"
 #include "src/oidc/testing/jwt_signer.hpp"
+#include "src/util/base64.hpp"
 
 using namespace parley::oidc;
 namespace base64 = parley::base64;

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "src/util/base64.hpp"
 #include "src/oidc/json_object.hpp"
+#include "src/util/base64.hpp"
 
 namespace parley::oidc {
 

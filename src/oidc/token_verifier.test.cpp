@@ -4,10 +4,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "src/util/base64.hpp"
 #include "src/oidc/jwks_cache.hpp"
 #include "src/oidc/testing/fake_idp.hpp"
 #include "src/oidc/testing/jwt_signer.hpp"
+#include "src/util/base64.hpp"
 
 using namespace parley::oidc;
 namespace base64 = parley::base64;

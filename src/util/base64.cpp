@@ -73,8 +73,7 @@ result<std::string_view> data_part(std::string_view text, const rules& r) {
   if (text.size() % 4 != 0)
     return invalid("length " + std::to_string(text.size()) + " is not a multiple of 4");
   std::size_t padding = 0;
-  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=')
-    ++padding;
+  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') ++padding;
   return text.substr(0, text.size() - padding);
 }
 
@@ -91,9 +90,8 @@ result<std::string> decode(std::string_view text, const rules& r) {
     if (v < 0) {
       if (c == '=' && r.padded)
         return invalid("padding '=' before the end at offset " + std::to_string(i));
-      return invalid("character outside the " +
-                     std::string(r.padded ? "standard" : r.name) + " alphabet at offset " +
-                     std::to_string(i));
+      return invalid("character outside the " + std::string(r.padded ? "standard" : r.name) +
+                     " alphabet at offset " + std::to_string(i));
     }
     acc = (acc << 6) | static_cast<std::uint32_t>(v);
     bits += 6;

@@ -91,8 +91,7 @@ TEST_CASE("sqlite: a transaction rolls back unless committed", "[util]") {
   CHECK(count(db) == 1);
 }
 
-TEST_CASE("sqlite: a private file is created 0600; a missing directory is an io_error",
-          "[util]") {
+TEST_CASE("sqlite: a private file is created 0600; a missing directory is an io_error", "[util]") {
   const auto dir = std::filesystem::temp_directory_path() / "parley-util-sqlite-test";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);

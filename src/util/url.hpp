@@ -22,7 +22,7 @@ struct parts {
 
 /// An authority's host and port.
 struct host_port {
-  std::string host;  ///< lower-case; IPv6 keeps its brackets
+  std::string host;         ///< lower-case; IPv6 keeps its brackets
   std::optional<int> port;  ///< as written, when the authority names one
 };
 

@@ -170,7 +170,7 @@ TEST_CASE("utf8 repair: malformed bytes become U+FFFD, the rest stays", "[util]"
   CHECK(utf8::repair("\xE2\x82"
                      "x") ==
         "\xEF\xBF\xBD\xEF\xBF\xBD"
-        "x");  // each byte alone
+        "x");                                                                     // each byte alone
   CHECK(utf8::repair("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
   CHECK(utf8::repair(std::string("a\0b", 3)) == std::string("a\0b", 3));
 }

@@ -244,7 +244,7 @@ inline void check_oauth_error(const oauth_reply& r, int status, const std::strin
 }
 
 inline void check_redirect_error(const oauth_reply& r, const std::string& error,
-                          const std::string& state = "xyz") {
+                                 const std::string& state = "xyz") {
   CAPTURE(r.header("Location").value_or(""));
   REQUIRE(r.status == 302);
   CHECK(r.header("Location")->rfind(k_redirect, 0) == 0);
