@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "backends/postgres/backoff.hpp"
 #include "backends/postgres/health_board.hpp"
 #include "backends/postgres/pg_connection.hpp"
+#include "src/util/backoff.hpp"
 
 namespace parley::postgres {
 

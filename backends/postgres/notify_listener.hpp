@@ -14,12 +14,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "backends/postgres/backoff.hpp"
 #include "backends/postgres/connection_pool.hpp"
 #include "backends/postgres/health_board.hpp"
 #include "backends/postgres/pg_connection.hpp"
 #include "backends/postgres/pg_schema.hpp"
 #include "src/seam/backend.hpp"
+#include "src/util/backoff.hpp"
 
 namespace parley::postgres {
 

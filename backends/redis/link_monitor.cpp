@@ -1,18 +1,12 @@
 #include "backends/redis/link_monitor.hpp"
 
-#include <algorithm>
-#include <random>
-
 #include "src/util/log.hpp"
 
 namespace parley::redis {
 
 link_monitor::link_monitor(probe_fn probe, health_listener listener,
                            std::chrono::milliseconds min_delay, std::chrono::milliseconds max_delay)
-    : probe_(std::move(probe)),
-      listener_(std::move(listener)),
-      min_delay_(min_delay),
-      max_delay_(std::max(min_delay, max_delay)) {}
+    : probe_(std::move(probe)), listener_(std::move(listener)), backoff_(min_delay, max_delay) {}
 
 link_monitor::~link_monitor() {
   stop();
@@ -66,17 +60,6 @@ void link_monitor::notify(health state, const std::string& reason) {
   if (on_change_) on_change_(state);
 }
 
-std::chrono::milliseconds link_monitor::backoff(int attempt) {
-  // Equal jitter: half the exponential delay plus a random part of the other
-  // half, so a fleet of bridges that lost the same server does not reconnect
-  // in lockstep, and no delay collapses to zero.
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  const auto shift = std::min(attempt, 20);
-  const auto ceiling = std::min<std::int64_t>(max_delay_.count(), min_delay_.count() << shift);
-  std::uniform_int_distribution<std::int64_t> half(0, ceiling / 2);
-  return std::chrono::milliseconds(ceiling - ceiling / 2 + half(rng));
-}
-
 void link_monitor::run() {
   std::unique_lock lock(mu_);
   for (;;) {
@@ -90,8 +73,9 @@ void link_monitor::run() {
       notify(health::retrying, why);
       lock.lock();
     }
+    backoff_.reset();
     for (int attempt = 0; !stopping_; ++attempt) {
-      cv_.wait_for(lock, backoff(attempt), [this] { return stopping_; });
+      cv_.wait_for(lock, backoff_.next(), [this] { return stopping_; });
       if (stopping_) return;
       lock.unlock();
       auto probed = probe_();

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "src/seam/backend.hpp"
+#include "src/util/backoff.hpp"
 
 namespace parley::redis {
 
@@ -58,13 +59,11 @@ class link_monitor {
  private:
   void run();
   void notify(health state, const std::string& reason);
-  [[nodiscard]] std::chrono::milliseconds backoff(int attempt);
 
   probe_fn probe_;
   health_listener listener_;
   std::function<void(health)> on_change_;
-  const std::chrono::milliseconds min_delay_;
-  const std::chrono::milliseconds max_delay_;
+  backoff backoff_;  // drawn only by the monitor thread, under mu_
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

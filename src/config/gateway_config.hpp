@@ -30,16 +30,22 @@ struct gateway_token {
   std::string profile;
 };
 
-/// `gateway.oauth:` (issue 9): the built-in authorization server's state and
-/// lifetimes. It runs when `owners:` are configured and `auth.mode` is
-/// builtin.
-struct gateway_oauth_config {
-  /// The SQLite file of clients and grants (hashed); a restart keeps every
-  /// grant. Empty: `parley-gateway.db` in the state directory.
-  std::string state_db;
+/// How long what the built-in authorization server issues stays valid, in
+/// seconds: configured under `gateway.oauth:` and used as they are by the
+/// server, so the two cannot drift apart.
+struct oauth_lifetimes {
   std::int64_t code_ttl_s = 60;
   std::int64_t access_ttl_s = 3600;
   std::int64_t refresh_ttl_s = 30LL * 24 * 3600;
+};
+
+/// `gateway.oauth:` (issue 9): the built-in authorization server's state and
+/// lifetimes. It runs when `owners:` are configured and `auth.mode` is
+/// builtin.
+struct gateway_oauth_config : oauth_lifetimes {
+  /// The SQLite file of clients and grants (hashed); a restart keeps every
+  /// grant. Empty: `parley-gateway.db` in the state directory.
+  std::string state_db;
   /// Registered clients kept; one more evicts the oldest.
   std::int64_t max_clients = 1000;
 };

@@ -208,6 +208,142 @@ void parse_presence(const value& v, presence_config& out, std::vector<problem>& 
   r.finish();
 }
 
+/// A gateway config describes its sessions in gateway.profiles, and owners
+/// bring their own profiles too; the top-level identity and topics then only
+/// serve `parley stdio` and become optional.
+bool has_gateway_profiles(const value& root) {
+  const value* gateway_block = root.find("gateway");
+  const bool has_owners = root.find("owners") && !root.find("owners")->is_null();
+  return (gateway_block && gateway_block->find("profiles") &&
+          !gateway_block->find("profiles")->is_null()) ||
+         has_owners;
+}
+
+void parse_identity(map_reader& r, bool has_gateway, parley_config& cfg,
+                    std::vector<problem>& problems) {
+  const value& identity = section(r, "identity");
+  map_reader id(identity, "identity", problems);
+  if (auto h = id.string("handle", false))
+    cfg.handle = *h;
+  else if (!has_gateway && !identity.is_scalar() && !identity.is_list() &&
+           (!identity.find("handle") || identity.find("handle")->is_null()))
+    id.report("handle", "is required");
+  id.finish();
+}
+
+void parse_topics(map_reader& r, bool has_gateway, parley_config& cfg,
+                  std::vector<problem>& problems) {
+  if (r.get("topics")) {
+    if (auto t = non_empty_strings(r, "topics", 1, "must list at least one topic", problems))
+      cfg.topics = std::move(*t);
+  } else if (!has_gateway) {
+    r.report("topics", "is required: list at least one topic");
+  }
+  auto p = non_empty_strings(r, "post_topics", 0, "", problems);
+  if (!p) return;
+  for (std::size_t i = 0; i < p->size(); ++i) {
+    const std::string& src = (*p)[i];
+    // Compiled as the allowlist will use it, anchored, so a source that only
+    // parses on its own (or only inside the group) is caught here too.
+    try {
+      std::regex bare(src, std::regex::ECMAScript);
+      std::regex anchored("^(?:" + src + ")$", std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      problems.push_back({r.path_of("post_topics") + "[" + std::to_string(i) + "]",
+                          std::string("invalid regex: ") + e.what()});
+    }
+  }
+  cfg.post_topics = std::move(*p);
+}
+
+void parse_catchup(const value& v, catchup_config& out, std::vector<problem>& problems) {
+  map_reader c(v, "catchup", problems);
+  if (auto b = c.boolean("on_start")) out.on_start = *b;
+  if (auto n = c.integer("limit", 1, k_max_count)) out.limit = *n;
+  if (auto n = c.integer("block_max_ms", 0, k_max_delay_ms)) out.block_max_ms = *n;
+  if (auto n = c.integer("block_poll_interval_ms", 1, k_max_delay_ms))
+    out.block_poll_interval_ms = *n;
+  c.finish();
+}
+
+void parse_live_push(const value& v, live_push_config& out, std::vector<problem>& problems) {
+  map_reader l(v, "live_push", problems);
+  if (auto b = l.boolean("enabled")) out.enabled = *b;
+  if (auto b = l.boolean("mention_filter")) out.mention_filter = *b;
+  if (auto b = l.boolean("echo_own_posts")) out.echo_own_posts = *b;
+  l.finish();
+}
+
+void parse_permissions(const value& v, const presence_config& presence, permissions_config& out,
+                       std::vector<problem>& problems) {
+  map_reader p(v, "permissions", problems);
+  if (auto b = p.boolean("skip_permissions")) out.skip_permissions = *b;
+  out.relay_topic = p.string("relay_topic", false);
+  bool approvers_ok = true;
+  if (p.get("approvers")) {
+    auto a = non_empty_strings(p, "approvers", 0, "", problems);
+    if (a)
+      out.approvers = std::move(*a);
+    else
+      approvers_ok = false;
+  }
+  if (auto n = p.integer("timeout_ms", 1, k_max_delay_ms)) out.timeout_ms = *n;
+  // Without an approver every relayed request would wait out the timeout
+  // and be denied: a relay that can never say yes is a misconfiguration.
+  if (out.relay_topic && approvers_ok && out.approvers.empty())
+    p.report("approvers",
+             "permissions.relay_topic needs at least one approver (permissions.approvers)");
+  if (out.relay_topic && *out.relay_topic == presence.topic)
+    p.report("relay_topic", json_quoted(presence.topic) +
+                                " is reserved for presence (presence.topic); choose another "
+                                "permissions.relay_topic or change presence.topic");
+  p.finish();
+}
+
+/// The top-level session keys are the gateway's `default` profile, unless
+/// the gateway names one itself.
+void add_default_profile(parley_config& cfg) {
+  if (cfg.handle.empty() || cfg.topics.empty() ||
+      std::any_of(cfg.gateway.profiles.begin(), cfg.gateway.profiles.end(),
+                  [](const gateway_profile& p) { return p.name == "default"; }))
+    return;
+  gateway_profile d;
+  d.name = "default";
+  d.handle = cfg.handle;
+  d.topics = cfg.topics;
+  d.post_topics = cfg.post_topics;
+  d.live_push = true;  // over HTTP the stream is opt-in by the client (GET)
+  d.mention_filter = cfg.live_push.mention_filter;
+  d.echo_own_posts = cfg.live_push.echo_own_posts;
+  d.presence = cfg.presence.enabled;
+  cfg.gateway.profiles.insert(cfg.gateway.profiles.begin(), std::move(d));
+}
+
+void parse_stdio(const value& v, stdio_config& out, std::vector<problem>& problems) {
+  map_reader s(v, "stdio", problems);
+  if (auto n = s.integer("max_line_bytes", 1024, 1'073'741'824)) out.max_line_bytes = *n;
+  s.finish();
+}
+
+void parse_backend_config(map_reader& r, bool backend_defaulted, const std::string& config_dir,
+                          parley_config& cfg) {
+  if (const value* bc = r.get("backend_config")) {
+    if (bc->is_map())
+      cfg.backend_config = *bc;
+    else
+      r.report("backend_config", "expected a mapping of keys to values");
+  }
+  if (!cfg.backend_config.is_map()) cfg.backend_config = value::map();
+  if (!backend_defaulted) return;
+  // The zero-setup default: SQLite beside the config file, not in whatever
+  // directory the session happened to start in (the original's cwd-relative
+  // `parley.db` split one deployment's history across directories).
+  const value* db = cfg.backend_config.find("db_path");
+  if (!db || db->is_null())
+    cfg.backend_config.set(
+        "db_path", value::scalar((std::filesystem::path(config_dir) / "parley.db").string()));
+}
+
 }  // namespace
 
 parley_config parse_config(const value& root, const std::string& config_dir,
@@ -225,136 +361,20 @@ parley_config parse_config(const value& root, const std::string& config_dir,
   cfg.instance_id = r.string("instance_id", false);
   cfg.state_path = r.string("state_path", false);
 
-  // A gateway config describes its sessions in gateway.profiles; the
-  // top-level identity and topics then only serve `parley stdio`.
-  const value* gateway_block = root.find("gateway");
-  // Owners (issue 9) bring their own profiles too.
-  const bool has_owners = root.find("owners") && !root.find("owners")->is_null();
-  const bool has_gateway =
-      (gateway_block && gateway_block->find("profiles") && !gateway_block->find("profiles")->is_null()) || has_owners;
-  {
-    const value& identity = section(r, "identity");
-    map_reader id(identity, "identity", problems);
-    if (auto h = id.string("handle", false))
-      cfg.handle = *h;
-    else if (!has_gateway && !identity.is_scalar() && !identity.is_list() &&
-             (!identity.find("handle") || identity.find("handle")->is_null()))
-      id.report("handle", "is required");
-    id.finish();
-  }
-
-  if (r.get("topics")) {
-    if (auto t = non_empty_strings(r, "topics", 1, "must list at least one topic", problems))
-      cfg.topics = std::move(*t);
-  } else if (!has_gateway) {
-    r.report("topics", "is required: list at least one topic");
-  }
-
-  if (auto p = non_empty_strings(r, "post_topics", 0, "", problems)) {
-    for (std::size_t i = 0; i < p->size(); ++i) {
-      const std::string& src = (*p)[i];
-      // Compiled as the allowlist will use it, anchored, so a source that only
-      // parses on its own (or only inside the group) is caught here too.
-      try {
-        std::regex bare(src, std::regex::ECMAScript);
-        std::regex anchored("^(?:" + src + ")$", std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
-        problems.push_back({r.path_of("post_topics") + "[" + std::to_string(i) + "]",
-                            std::string("invalid regex: ") + e.what()});
-      }
-    }
-    cfg.post_topics = std::move(*p);
-  }
-
-  {
-    map_reader c(section(r, "catchup"), "catchup", problems);
-    if (auto b = c.boolean("on_start")) cfg.catchup.on_start = *b;
-    if (auto n = c.integer("limit", 1, k_max_count)) cfg.catchup.limit = *n;
-    if (auto n = c.integer("block_max_ms", 0, k_max_delay_ms)) cfg.catchup.block_max_ms = *n;
-    if (auto n = c.integer("block_poll_interval_ms", 1, k_max_delay_ms))
-      cfg.catchup.block_poll_interval_ms = *n;
-    c.finish();
-  }
-
-  {
-    map_reader l(section(r, "live_push"), "live_push", problems);
-    if (auto b = l.boolean("enabled")) cfg.live_push.enabled = *b;
-    if (auto b = l.boolean("mention_filter")) cfg.live_push.mention_filter = *b;
-    if (auto b = l.boolean("echo_own_posts")) cfg.live_push.echo_own_posts = *b;
-    l.finish();
-  }
-
+  const bool has_gateway = has_gateway_profiles(root);
+  parse_identity(r, has_gateway, cfg, problems);
+  parse_topics(r, has_gateway, cfg, problems);
+  parse_catchup(section(r, "catchup"), cfg.catchup, problems);
+  parse_live_push(section(r, "live_push"), cfg.live_push, problems);
   parse_presence(section(r, "presence"), cfg.presence, problems);
-
-  {
-    map_reader p(section(r, "permissions"), "permissions", problems);
-    if (auto b = p.boolean("skip_permissions")) cfg.permissions.skip_permissions = *b;
-    cfg.permissions.relay_topic = p.string("relay_topic", false);
-    bool approvers_ok = true;
-    if (p.get("approvers")) {
-      auto a = non_empty_strings(p, "approvers", 0, "", problems);
-      if (a)
-        cfg.permissions.approvers = std::move(*a);
-      else
-        approvers_ok = false;
-    }
-    if (auto n = p.integer("timeout_ms", 1, k_max_delay_ms)) cfg.permissions.timeout_ms = *n;
-    // Without an approver every relayed request would wait out the timeout
-    // and be denied: a relay that can never say yes is a misconfiguration.
-    if (cfg.permissions.relay_topic && approvers_ok && cfg.permissions.approvers.empty())
-      p.report("approvers",
-               "permissions.relay_topic needs at least one approver (permissions.approvers)");
-    if (cfg.permissions.relay_topic && *cfg.permissions.relay_topic == cfg.presence.topic)
-      p.report("relay_topic", json_quoted(cfg.presence.topic) +
-                                  " is reserved for presence (presence.topic); choose another "
-                                  "permissions.relay_topic or change presence.topic");
-    p.finish();
-  }
-
+  parse_permissions(section(r, "permissions"), cfg.presence, cfg.permissions, problems);
   parse_auth(section(r, "auth"), cfg.auth, problems);
-
   cfg.gateway = parse_gateway_config(section(r, "gateway"), cfg.presence.topic, problems);
   cfg.owners = parse_owners_config(section(r, "owners"), cfg.presence.topic, problems);
-  // The top-level session keys are the gateway's `default` profile.
-  if (!cfg.handle.empty() && !cfg.topics.empty() &&
-      std::none_of(cfg.gateway.profiles.begin(), cfg.gateway.profiles.end(),
-                   [](const gateway_profile& p) { return p.name == "default"; })) {
-    gateway_profile d;
-    d.name = "default";
-    d.handle = cfg.handle;
-    d.topics = cfg.topics;
-    d.post_topics = cfg.post_topics;
-    d.live_push = true;  // over HTTP the stream is opt-in by the client (GET)
-    d.mention_filter = cfg.live_push.mention_filter;
-    d.echo_own_posts = cfg.live_push.echo_own_posts;
-    d.presence = cfg.presence.enabled;
-    cfg.gateway.profiles.insert(cfg.gateway.profiles.begin(), std::move(d));
-  }
-
-  {
-    map_reader s(section(r, "stdio"), "stdio", problems);
-    if (auto n = s.integer("max_line_bytes", 1024, 1'073'741'824)) cfg.stdio.max_line_bytes = *n;
-    s.finish();
-  }
-
+  add_default_profile(cfg);
+  parse_stdio(section(r, "stdio"), cfg.stdio, problems);
   cfg.nats_agent = nats_agent::parse_agent_config(section(r, "nats_agent"), "nats_agent", problems);
-
-  if (const value* bc = r.get("backend_config")) {
-    if (bc->is_map())
-      cfg.backend_config = *bc;
-    else
-      r.report("backend_config", "expected a mapping of keys to values");
-  }
-  if (!cfg.backend_config.is_map()) cfg.backend_config = value::map();
-  if (backend_defaulted) {
-    // The zero-setup default: SQLite beside the config file, not in whatever
-    // directory the session happened to start in (the original's cwd-relative
-    // `parley.db` split one deployment's history across directories).
-    const value* db = cfg.backend_config.find("db_path");
-    if (!db || db->is_null())
-      cfg.backend_config.set(
-          "db_path", value::scalar((std::filesystem::path(config_dir) / "parley.db").string()));
-  }
+  parse_backend_config(r, backend_defaulted, config_dir, cfg);
 
   // Cross-field rule, after every default is in place.
   if (std::find(cfg.topics.begin(), cfg.topics.end(), cfg.presence.topic) != cfg.topics.end())

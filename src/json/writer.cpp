@@ -8,31 +8,12 @@
 
 namespace parley::json {
 
-namespace {
-
-// A string from a backend may hold bytes that are not UTF-8 (a row another
-// program wrote): emitting them would make the whole JSON-RPC line
-// unparseable, so each malformed byte becomes U+FFFD, as a JavaScript peer's
-// decoder would have shown it.
-std::string repaired_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 8);
-  for (std::size_t i = 0; i < s.size();) {
-    auto d = utf8::decode(s, i);
-    if (d.valid)
-      out.append(s.substr(i, d.length));
-    else
-      out.append("\xEF\xBF\xBD");
-    i += d.length;
-  }
-  return out;
-}
-
-}  // namespace
-
 void append_quoted(std::string& out, std::string_view s) {
+  // A string from a backend may hold bytes that are not UTF-8 (a row another
+  // program wrote): emitting them would make the whole JSON-RPC line
+  // unparseable, so each malformed byte becomes U+FFFD.
   if (!simdjson::validate_utf8(s.data(), s.size())) {
-    const std::string repaired = repaired_utf8(s);
+    const std::string repaired = utf8::repair(s);
     append_quoted(out, repaired);
     return;
   }

@@ -10,7 +10,6 @@
 #include <set>
 #include <system_error>
 
-#include "src/nats_agent/valid_utf8.hpp"
 #include "src/util/utf8.hpp"
 
 namespace parley::nats_agent {
@@ -73,7 +72,7 @@ std::string directory_key(std::string_view request_key) {
 }  // namespace
 
 std::string safe_attachment_name(std::string_view filename, std::size_t index) {
-  std::string name = to_valid_utf8(filename);
+  std::string name = utf8::repair(filename);
   for (char& c : name) {
     const auto u = static_cast<unsigned char>(c);
     if (c == '/' || c == '\\' || u < 0x20 || u == 0x7F) c = '_';

@@ -2,8 +2,8 @@
 
 #include <simdjson.h>
 
-#include "src/nats_agent/strict_base64.hpp"
-#include "src/nats_agent/valid_utf8.hpp"
+#include "src/util/base64.hpp"
+#include "src/util/utf8.hpp"
 
 namespace parley::nats_agent {
 
@@ -42,8 +42,8 @@ service_result<attachment> decode_attachment(element item, std::size_t i) {
   const auto content = as_string(last_field(obj, "content"));
   if (!content) return bad_request(where + " missing string `content`");
   if (auto problem = filename_problem(*filename)) return bad_request(where + " has " + *problem);
-  auto bytes = decode_strict_base64(*content);
-  if (!bytes) return bad_request(where + " has invalid base64 content: " + bytes.error().reason);
+  auto bytes = base64::decode_lenient(*content);
+  if (!bytes) return bad_request(where + " has invalid base64 content: " + bytes.error().message);
   return attachment{std::string(*filename), std::move(*bytes)};
 }
 
@@ -107,7 +107,7 @@ service_result<prompt> decode_prompt(std::string_view payload, const prompt_limi
   while (i < payload.size() && is_json_space(payload[i])) ++i;
   if (i < payload.size() && payload[i] == '{') return decode_envelope(payload, limits);
   prompt out;
-  out.text = to_valid_utf8(payload);
+  out.text = utf8::repair(payload);
   return out;
 }
 

@@ -3,9 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include "src/nats_agent/response_stream.hpp"
-#include "src/nats_agent/strict_base64.hpp"
+#include "src/util/base64.hpp"
 
 using namespace parley::nats_agent;
+namespace base64 = parley::base64;
 
 namespace {
 
@@ -79,7 +80,7 @@ TEST_CASE("nats_agent prompt: attachments decode to bytes", "[nats_agent]") {
   std::string bytes;
   for (int rep = 0; rep < 4; ++rep)
     for (int b = 0; b < 256; ++b) bytes.push_back(static_cast<char>(b));
-  auto p = accepted(with_attachment("data.bin", encode_base64(bytes)));
+  auto p = accepted(with_attachment("data.bin", base64::encode(bytes)));
   REQUIRE(p.attachments.size() == 1);
   CHECK(p.attachments[0].filename == "data.bin");
   CHECK(p.attachments[0].bytes == bytes);

@@ -1,6 +1,5 @@
 #include "src/nats_agent/service_error.hpp"
 
-#include "src/nats_agent/valid_utf8.hpp"
 #include "src/util/utf8.hpp"
 
 namespace parley::nats_agent {
@@ -17,7 +16,7 @@ std::string_view trim(std::string_view s) noexcept {
 }  // namespace
 
 std::string one_line_description(std::string_view raw) {
-  const std::string valid = to_valid_utf8(raw);
+  const std::string valid = utf8::repair(raw);
   const std::string_view text = valid;
   std::string joined;
   std::size_t start = 0;

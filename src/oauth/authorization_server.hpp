@@ -10,61 +10,26 @@
 #include <utility>
 #include <vector>
 
+#include "src/config/gateway_config.hpp"
 #include "src/config/owners_config.hpp"
 #include "src/oauth/consent_page.hpp"
 #include "src/oauth/form_encoding.hpp"
 #include "src/oauth/grant_store.hpp"
+#include "src/oauth/oauth_reply.hpp"
 #include "src/oauth/signin_throttle.hpp"
 
 namespace parley::oauth {
 
-/// One HTTP request as the authorization server needs it, whatever the
-/// transport. Header values are passed raw; absent headers are empty.
-struct oauth_request {
-  std::string method;
-  /// The path without the query (`/authorize`).
-  std::string path;
-  /// The raw query string without `?`.
-  std::string query;
-  std::string body;
-  std::string content_type;
-  /// The `Authorization` header (client_secret_basic at /token, /revoke).
-  std::string authorization;
-  /// The `Cookie` header (the consent form's CSRF cookie).
-  std::string cookie;
-  /// The client's address without port: the sign-in throttle's key.
-  std::string peer;
-};
-
-/// The answer, ready to write: status, headers (Content-Type included) and body.
-struct oauth_reply {
-  int status = 200;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-
-  /// The first header called `name` (case-insensitive), if any.
-  [[nodiscard]] std::optional<std::string> header(std::string_view name) const;
-};
-
-/// What a valid access token grants: who the MCP session runs as.
-struct grant_info {
-  std::string owner;
-  std::string profile;
-  std::string client_id;
-  std::vector<std::string> scopes;
-  std::string resource;
-  /// Unix seconds.
-  std::int64_t expires_at = 0;
-};
+/// What a valid access token grants: who the MCP session runs as (owner,
+/// profile), for which client, scopes and resource, until when. The grant
+/// store's row, so the two cannot drift apart.
+using grant_info = token_grant;
 
 /// Lifetimes and limits. The defaults are issue 9's.
-struct authorization_server_options {
+struct authorization_server_options : oauth_lifetimes {
   /// The public origin (`gateway.public_url`, no trailing slash): issuer,
   /// and base of the resource `<public_url>/mcp`.
   std::string public_url;
-  std::int64_t code_ttl_s = 60;
-  std::int64_t access_ttl_s = 3600;
-  std::int64_t refresh_ttl_s = 30LL * 24 * 3600;
   /// How long a consent page stays usable.
   std::int64_t consent_ttl_s = 300;
   /// Larger request bodies are answered 400 invalid_request.
@@ -123,8 +88,25 @@ class authorization_server {
   oauth_reply protected_resource(const oauth_request& req) const;
   oauth_reply authorization_server_metadata_reply(const oauth_request& req) const;
   oauth_reply register_client(const oauth_request& req);
+  // /authorize and the consent form (authorize_endpoint.cpp).
   oauth_reply authorize(const oauth_request& req);
+  std::optional<oauth_reply> read_authorize_form(const oauth_request& req,
+                                                 std::optional<form_params>& params) const;
+  std::optional<oauth_reply> resolve_client(const form_params& params, pending_consent& pending,
+                                            std::string& client_name);
+  oauth_reply show_consent(pending_consent pending, const std::string& client_name);
   oauth_reply consent(const oauth_request& req);
+  std::optional<oauth_reply> load_pending(const std::string& handle, std::int64_t now,
+                                          std::optional<pending_consent>& pending);
+  std::optional<oauth_reply> sign_in(consent_view& view, const std::string& secret,
+                                     const std::string& peer, std::int64_t now,
+                                     const owner_config*& owner);
+  oauth_reply approve(const std::string& handle, const pending_consent& pending,
+                      const owner_config& owner, const std::string& profile, std::int64_t now);
+  oauth_reply back_to_client(const std::string& handle, const pending_consent& pending,
+                             std::vector<std::pair<std::string, std::string>> query) const;
+
+  // /token and /revoke (token_endpoint.cpp).
   oauth_reply token(const oauth_request& req);
   oauth_reply revoke(const oauth_request& req);
 

@@ -3,9 +3,9 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "src/json/writer.hpp"
+#include "src/util/url.hpp"
 
 namespace parley::oauth {
 
@@ -14,51 +14,6 @@ namespace {
 constexpr std::size_t k_max_uri = 2000;
 constexpr std::size_t k_max_redirect_uris = 20;
 constexpr std::size_t k_max_name = 200;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-struct split_uri {
-  std::string scheme;  // lower-case
-  std::string_view authority;
-};
-
-std::optional<split_uri> split(std::string_view uri) {
-  const auto sep = uri.find("://");
-  if (sep == std::string_view::npos) return std::nullopt;
-  split_uri out{lower(uri.substr(0, sep)), {}};
-  std::string_view rest = uri.substr(sep + 3);
-  out.authority = rest.substr(0, rest.find_first_of("/?#"));
-  return out;
-}
-
-/// The host of an authority without its port, lower-cased; nullopt when the
-/// port is not a number.
-std::optional<std::string> host_of(std::string_view authority) {
-  std::string_view host = authority;
-  std::string_view port;
-  if (!host.empty() && host.front() == '[') {
-    const auto close = host.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    port = host.substr(close + 1);
-    host = host.substr(0, close + 1);
-    if (!port.empty() && port.front() != ':') return std::nullopt;
-  } else if (const auto colon = host.find(':'); colon != std::string_view::npos) {
-    port = host.substr(colon);
-    host = host.substr(0, colon);
-  }
-  if (!port.empty()) {
-    port.remove_prefix(1);
-    if (port.empty() || port.size() > 5 ||
-        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return std::nullopt;
-  }
-  return lower(host);
-}
 
 const char* member_type_error = "has the wrong type";
 
@@ -70,45 +25,41 @@ bool is_allowed_redirect_uri(std::string_view uri) {
     const auto u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u == 0x7f || c == '#' || c == '\\') return false;
   }
-  auto parts = split(uri);
-  if (!parts || parts->authority.find('@') != std::string_view::npos) return false;
-  auto host = host_of(parts->authority);
-  if (!host || host->empty()) return false;
+  auto parts = url::split(uri);
+  if (!parts) return false;
+  auto authority = url::parse_authority(parts->authority);
+  if (!authority) return false;
   if (parts->scheme == "https") return true;
-  if (parts->scheme == "http")
-    return *host == "127.0.0.1" || *host == "localhost" || *host == "[::1]";
-  return false;
+  return parts->scheme == "http" && url::is_loopback_host(authority->host);
 }
 
-std::string uri_origin(std::string_view uri) {
-  auto parts = split(uri);
-  if (!parts) return std::string(uri);
-  return parts->scheme + "://" + lower(parts->authority);
+namespace {
+
+/// An RFC 7591 §3.2.2 refusal: the error code and a description for the
+/// client developer.
+struct refusal {
+  std::string error;
+  std::string description;
+};
+
+refusal bad_metadata(std::string description) {
+  return {"invalid_client_metadata", std::move(description)};
 }
 
-registration_result parse_registration(std::string_view json) {
-  registration_result out;
-  auto refuse = [&](std::string error, std::string description) {
-    out.metadata.reset();
-    out.error = std::move(error);
-    out.error_description = std::move(description);
-    return out;
-  };
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS)
-    return refuse("invalid_client_metadata", "the body is not valid JSON");
-  simdjson::dom::object obj;
-  if (root.get_object().get(obj) != simdjson::SUCCESS)
-    return refuse("invalid_client_metadata", "the body must be a JSON object of client metadata");
+refusal bad_redirect(std::string description) {
+  return {"invalid_redirect_uri", std::move(description)};
+}
 
-  client_metadata m;
-  json::writer echo;
-  echo.begin_object();
+/// Reads a request body's members one rule at a time.
+class metadata_reader {
+ public:
+  explicit metadata_reader(simdjson::dom::object obj) : obj_(obj) {}
 
-  auto string_list = [&](std::string_view key, std::vector<std::string>& into) -> bool {
+  /// An array of strings into `into`; absent keeps the default; false for a
+  /// wrong type.
+  bool string_list(std::string_view key, std::vector<std::string>& into) const {
     simdjson::dom::element el;
-    if (obj[key].get(el) != simdjson::SUCCESS) return true;  // absent: keep the default
+    if (obj_[key].get(el) != simdjson::SUCCESS) return true;
     simdjson::dom::array arr;
     if (el.get_array().get(arr) != simdjson::SUCCESS) return false;
     into.clear();
@@ -118,84 +69,118 @@ registration_result parse_registration(std::string_view json) {
       into.emplace_back(s);
     }
     return true;
-  };
+  }
 
-  // redirect_uris: required for the code flow, each checked.
-  {
+  /// redirect_uris: required for the code flow, each checked.
+  std::optional<refusal> redirect_uris(client_metadata& m) const {
     simdjson::dom::element el;
-    if (obj["redirect_uris"].get(el) != simdjson::SUCCESS)
-      return refuse("invalid_redirect_uri", "redirect_uris is required");
+    if (obj_["redirect_uris"].get(el) != simdjson::SUCCESS)
+      return bad_redirect("redirect_uris is required");
     if (!string_list("redirect_uris", m.redirect_uris))
-      return refuse("invalid_redirect_uri", "redirect_uris must be an array of strings");
-    if (m.redirect_uris.empty())
-      return refuse("invalid_redirect_uri", "redirect_uris must list at least one URI");
+      return bad_redirect("redirect_uris must be an array of strings");
+    if (m.redirect_uris.empty()) return bad_redirect("redirect_uris must list at least one URI");
     if (m.redirect_uris.size() > k_max_redirect_uris)
-      return refuse("invalid_redirect_uri", "at most 20 redirect_uris");
+      return bad_redirect("at most 20 redirect_uris");
     for (const auto& u : m.redirect_uris)
       if (!is_allowed_redirect_uri(u))
-        return refuse("invalid_redirect_uri",
-                      "redirect URIs must be https, or http on a loopback host (127.0.0.1, "
-                      "localhost, [::1]), "
-                      "without a fragment");
+        return bad_redirect(
+            "redirect URIs must be https, or http on a loopback host (127.0.0.1, localhost, "
+            "[::1]), without a fragment");
+    return std::nullopt;
   }
 
-  {
+  std::optional<refusal> auth_method(client_metadata& m) const {
     simdjson::dom::element el;
-    if (obj["token_endpoint_auth_method"].get(el) == simdjson::SUCCESS) {
+    if (obj_["token_endpoint_auth_method"].get(el) != simdjson::SUCCESS) return std::nullopt;
+    std::string_view s;
+    if (el.get_string().get(s) != simdjson::SUCCESS)
+      return bad_metadata(std::string("token_endpoint_auth_method ") + member_type_error);
+    if (s != "none" && s != "client_secret_post" && s != "client_secret_basic")
+      return bad_metadata(
+          "token_endpoint_auth_method must be none, client_secret_post or client_secret_basic");
+    m.token_endpoint_auth_method = std::string(s);
+    return std::nullopt;
+  }
+
+  std::optional<refusal> grant_and_response_types(client_metadata& m) const {
+    if (!string_list("grant_types", m.grant_types))
+      return bad_metadata(std::string("grant_types ") + member_type_error);
+    for (const auto& g : m.grant_types)
+      if (g != "authorization_code" && g != "refresh_token")
+        return bad_metadata("grant_types may hold only authorization_code and refresh_token");
+    if (std::find(m.grant_types.begin(), m.grant_types.end(), "authorization_code") ==
+        m.grant_types.end())
+      return bad_metadata("grant_types must include authorization_code");
+    if (!string_list("response_types", m.response_types))
+      return bad_metadata(std::string("response_types ") + member_type_error);
+    if (m.response_types != std::vector<std::string>{"code"})
+      return bad_metadata("response_types must be [\"code\"]");
+    return std::nullopt;
+  }
+
+  /// Optional human-facing strings and contacts: echoed as given, never trusted.
+  std::optional<refusal> echo_descriptive(client_metadata& m, json::writer& echo) const {
+    for (std::string_view key : {"client_name", "client_uri", "logo_uri", "scope", "tos_uri",
+                                 "policy_uri", "software_id", "software_version"}) {
+      simdjson::dom::element el;
+      if (obj_[key].get(el) != simdjson::SUCCESS || el.is_null()) continue;
       std::string_view s;
       if (el.get_string().get(s) != simdjson::SUCCESS)
-        return refuse("invalid_client_metadata",
-                      std::string("token_endpoint_auth_method ") + member_type_error);
-      if (s != "none" && s != "client_secret_post" && s != "client_secret_basic")
-        return refuse(
-            "invalid_client_metadata",
-            "token_endpoint_auth_method must be none, client_secret_post or client_secret_basic");
-      m.token_endpoint_auth_method = std::string(s);
+        return bad_metadata(std::string(key) + " " + member_type_error);
+      if (s.size() > (key == "client_name" ? k_max_name : k_max_uri))
+        return bad_metadata(std::string(key) + " is too long");
+      if (key == "client_name") m.client_name = std::string(s);
+      echo.key(key).value(s);
     }
+    std::vector<std::string> contacts;
+    if (!string_list("contacts", contacts))
+      return bad_metadata(std::string("contacts ") + member_type_error);
+    if (!contacts.empty()) echo.key("contacts").string_array(contacts);
+    return std::nullopt;
   }
 
-  if (!string_list("grant_types", m.grant_types))
-    return refuse("invalid_client_metadata", std::string("grant_types ") + member_type_error);
-  for (const auto& g : m.grant_types)
-    if (g != "authorization_code" && g != "refresh_token")
-      return refuse("invalid_client_metadata",
-                    "grant_types may hold only authorization_code and refresh_token");
-  if (std::find(m.grant_types.begin(), m.grant_types.end(), "authorization_code") ==
-      m.grant_types.end())
-    return refuse("invalid_client_metadata", "grant_types must include authorization_code");
+ private:
+  simdjson::dom::object obj_;
+};
 
-  if (!string_list("response_types", m.response_types))
-    return refuse("invalid_client_metadata", std::string("response_types ") + member_type_error);
-  if (m.response_types != std::vector<std::string>{"code"})
-    return refuse("invalid_client_metadata", "response_types must be [\"code\"]");
-
+/// The metadata after defaults, or the first rule it breaks.
+std::optional<refusal> read_metadata(simdjson::dom::object obj, client_metadata& m) {
+  const metadata_reader r(obj);
+  if (auto no = r.redirect_uris(m)) return no;
+  if (auto no = r.auth_method(m)) return no;
+  if (auto no = r.grant_and_response_types(m)) return no;
+  json::writer echo;
+  echo.begin_object();
   echo.key("redirect_uris").string_array(m.redirect_uris);
   echo.key("token_endpoint_auth_method").value(m.token_endpoint_auth_method);
   echo.key("grant_types").string_array(m.grant_types);
   echo.key("response_types").string_array(m.response_types);
-
-  // Optional human-facing strings: echoed as given, never trusted.
-  for (std::string_view key : {"client_name", "client_uri", "logo_uri", "scope", "tos_uri",
-                               "policy_uri", "software_id", "software_version"}) {
-    simdjson::dom::element el;
-    if (obj[key].get(el) != simdjson::SUCCESS || el.is_null()) continue;
-    std::string_view s;
-    if (el.get_string().get(s) != simdjson::SUCCESS)
-      return refuse("invalid_client_metadata", std::string(key) + " " + member_type_error);
-    if (s.size() > (key == "client_name" ? k_max_name : k_max_uri))
-      return refuse("invalid_client_metadata", std::string(key) + " is too long");
-    if (key == "client_name") m.client_name = std::string(s);
-    echo.key(key).value(s);
-  }
-  std::vector<std::string> contacts;
-  if (!string_list("contacts", contacts))
-    return refuse("invalid_client_metadata", std::string("contacts ") + member_type_error);
-  if (!contacts.empty()) echo.key("contacts").string_array(contacts);
-
+  if (auto no = r.echo_descriptive(m, echo)) return no;
   echo.end_object();
   std::string members = std::move(echo).take();
   // `{...}` → `...`: the server adds client_id and friends beside these.
   m.echo_members = members.substr(1, members.size() - 2);
+  return std::nullopt;
+}
+
+}  // namespace
+
+registration_result parse_registration(std::string_view json) {
+  registration_result out;
+  auto refuse = [&](refusal r) {
+    out.error = std::move(r.error);
+    out.error_description = std::move(r.description);
+    return out;
+  };
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS)
+    return refuse(bad_metadata("the body is not valid JSON"));
+  simdjson::dom::object obj;
+  if (root.get_object().get(obj) != simdjson::SUCCESS)
+    return refuse(bad_metadata("the body must be a JSON object of client metadata"));
+  client_metadata m;
+  if (auto no = read_metadata(obj, m)) return refuse(std::move(*no));
   out.metadata = std::move(m);
   return out;
 }

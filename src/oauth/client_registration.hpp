@@ -39,8 +39,4 @@ struct registration_result {
 /// characters. Loopback http is what native clients (Claude Code) listen on.
 [[nodiscard]] bool is_allowed_redirect_uri(std::string_view uri);
 
-/// `scheme://host[:port]` of a URI, lower-cased: what the consent page shows
-/// the owner as where the code will go.
-[[nodiscard]] std::string uri_origin(std::string_view uri);
-
 }  // namespace parley::oauth

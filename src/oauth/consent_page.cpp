@@ -1,6 +1,6 @@
 #include "src/oauth/consent_page.hpp"
 
-#include "src/oauth/client_registration.hpp"
+#include "src/util/url.hpp"
 
 namespace parley::oauth {
 
@@ -52,7 +52,8 @@ std::string render_consent_page(const consent_view& v) {
   std::string h(k_head);
   h += "<h1>Connect to Parley</h1>\n";
   h += "<p>An application asks to act on your Parley topics. Approving sends it to:</p>\n";
-  h += "<p class=\"origin\"><strong>" + html_escape(uri_origin(v.redirect_uri)) + "</strong></p>\n";
+  h += "<p class=\"origin\"><strong>" + html_escape(url::origin_of(v.redirect_uri)) +
+       "</strong></p>\n";
   h += "<p class=\"muted\">Client-supplied name: " +
        html_escape(v.client_name.empty() ? "(none)" : v.client_name) +
        "<br>Requested scopes: " + html_escape(scopes.empty() ? "(none requested)" : scopes) +

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "src/oauth/base64.hpp"
+#include "src/util/base64.hpp"
 #include "src/util/hex.hpp"
 
 namespace parley::oauth {
@@ -28,7 +28,7 @@ std::array<unsigned char, N> random_bytes() {
 
 std::string random_token() {
   auto bytes = random_bytes<32>();
-  return base64url_encode(
+  return base64::encode_url(
       std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 

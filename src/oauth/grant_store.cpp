@@ -87,42 +87,84 @@ std::vector<std::string> split_lines(std::string_view text) {
   return out;
 }
 
-/// BEGIN IMMEDIATE … COMMIT, rolled back unless committed.
-class transaction {
- public:
-  explicit transaction(sql::database& db) : db_(db) { begun_ = db_.exec("BEGIN IMMEDIATE"); }
-  ~transaction() {
-    if (begun_ && !done_) (void)db_.exec("ROLLBACK");
-  }
-  transaction(const transaction&) = delete;
-  transaction& operator=(const transaction&) = delete;
-  [[nodiscard]] const result<void>& begun() const { return begun_; }
-  [[nodiscard]] result<void> commit() {
-    done_ = true;
-    return db_.exec("COMMIT");
-  }
-
- private:
-  sql::database& db_;
-  result<void> begun_;
-  bool done_ = false;
-};
-
-error db_error(const sql::database& db) {
+error db_error(const sqlite::connection& db) {
   return fail(errc::io_error, "gateway state database: " + db.last_error());
 }
 
-token_grant read_token(const sql::statement& s) {
-  // Columns: family_id, owner, profile, client_id, scopes, resource, expires_at
-  token_grant g;
-  g.family_id = s.column_text(0);
-  g.owner = s.column_text(1);
-  g.profile = s.column_text(2);
-  g.client_id = s.column_text(3);
-  g.scopes = split_scopes(s.column_text(4));
-  g.resource = s.column_text(5);
-  g.expires_at = s.column_int(6);
-  return g;
+// Each table's row decoder, reading the columns in the order of its
+// k_*_columns list (the SELECTs and INSERTs below name exactly these).
+// Braced initializers are evaluated left to right, so the reads happen in
+// column order. Kept compact, each the shape of its column list, where
+// clang-format would spread them one field a line.
+// clang-format off
+constexpr std::string_view k_client_columns =
+    "client_id, secret_sha256, auth_method, redirect_uris, client_name, metadata, issued_at";
+
+client_record read_client(sqlite::row r) {
+  return {.client_id = r.text(), .secret_sha256 = r.text(), .auth_method = r.text(),
+          .redirect_uris = split_lines(r.text()), .client_name = r.text(),
+          .metadata_json = r.text(), .issued_at = r.integer()};
+}
+
+constexpr std::string_view k_pending_columns =
+    "client_id, redirect_uri, code_challenge, state, scopes, resource, csrf_sha256, expires_at";
+
+pending_consent read_pending(sqlite::row r) {
+  return {.client_id = r.text(), .redirect_uri = r.text(), .code_challenge = r.text(),
+          .state = r.optional_text(), .scopes = split_scopes(r.text()), .resource = r.text(),
+          .csrf_sha256 = r.text(), .expires_at = r.integer()};
+}
+
+constexpr std::string_view k_code_columns =
+    "client_id, redirect_uri, code_challenge, owner, profile, scopes, resource, expires_at";
+
+code_grant read_code(sqlite::row r) {
+  return {.client_id = r.text(), .redirect_uri = r.text(), .code_challenge = r.text(),
+          .owner = r.text(), .profile = r.text(), .scopes = split_scopes(r.text()),
+          .resource = r.text(), .expires_at = r.integer()};
+}
+
+constexpr std::string_view k_token_columns =
+    "family_id, owner, profile, client_id, scopes, resource, expires_at";
+
+token_grant read_token(sqlite::row& r) {
+  return {.family_id = r.text(), .owner = r.text(), .profile = r.text(), .client_id = r.text(),
+          .scopes = split_scopes(r.text()), .resource = r.text(), .expires_at = r.integer()};
+}
+// clang-format on
+
+/// `SELECT <columns> FROM <table> WHERE <key> = ?1`.
+std::string select_by(std::string_view columns, std::string_view table, std::string_view key) {
+  return "SELECT " + std::string(columns) + " FROM " + std::string(table) + " WHERE " +
+         std::string(key) + " = ?1";
+}
+
+/// Runs `insert` and then deletes the rows of `table` beyond the newest
+/// `cap` (oldest by `order_by`, then rowid), in one transaction.
+result<void> insert_capped(sqlite::connection& db, sqlite::statement& insert,
+                           std::string_view table, std::string_view order_by, std::size_t cap) {
+  sqlite::transaction tx(db);
+  if (!tx.begun()) return tx.begun().error();
+  if (auto r = db.run(insert); !r) return r;
+  const std::string t(table);
+  sqlite::statement evict(db.get(), "DELETE FROM " + t + " WHERE rowid IN (SELECT rowid FROM " + t +
+                                        " ORDER BY " + std::string(order_by) +
+                                        ", rowid LIMIT max(0, (SELECT count(*) FROM " + t +
+                                        ") - ?1))");
+  evict.bind(1, static_cast<std::int64_t>(cap));
+  if (auto r = db.run(evict); !r) return r;
+  return tx.commit();
+}
+
+/// Runs a one-row lookup: the decoded row, nullopt when there is none.
+template <class Decode>
+auto find_one(sqlite::connection& db, sqlite::statement& s, Decode decode)
+    -> result<std::optional<decltype(decode(sqlite::row(s)))>> {
+  using row_type = decltype(decode(sqlite::row(s)));
+  const int rc = s.step();
+  if (rc == SQLITE_DONE) return std::optional<row_type>();
+  if (rc != SQLITE_ROW) return db_error(db);
+  return std::optional<row_type>(decode(sqlite::row(s)));
 }
 
 }  // namespace
@@ -149,7 +191,11 @@ std::vector<std::string> split_scopes(std::string_view text) {
 
 result<std::unique_ptr<grant_store>> grant_store::open(const std::string& path,
                                                        grant_store_options options) {
-  auto db = sql::database::open(path);
+  sqlite::open_options how;
+  how.name = "the gateway state database";
+  how.private_file = true;  // it holds secrets' digests
+  how.error_prefix = "gateway state database: ";
+  auto db = sqlite::connection::open(path, how);
   if (!db) return db.error();
   // The busy timeout goes first: switching to WAL needs a lock another
   // process may hold on first boot (the original's BUG-35).
@@ -164,7 +210,7 @@ result<std::unique_ptr<grant_store>> grant_store::open(const std::string& path,
 
   std::int64_t version = 0;
   {
-    sql::statement s(db->get(), "PRAGMA user_version");
+    sqlite::statement s(db->get(), "PRAGMA user_version");
     if (s.step() == SQLITE_ROW) version = s.column_int(0);
   }
   if (version > k_schema_version)
@@ -173,7 +219,7 @@ result<std::unique_ptr<grant_store>> grant_store::open(const std::string& path,
                                           ", newer than this parley understands (" +
                                           std::to_string(k_schema_version) + ")");
   if (version < k_schema_version) {
-    transaction tx(*db);
+    sqlite::transaction tx(*db);
     if (!tx.begun()) return tx.begun().error();
     if (auto r = db->exec(k_schema); !r) return r.error();
     if (auto r = tx.commit(); !r) return r.error();
@@ -183,123 +229,51 @@ result<std::unique_ptr<grant_store>> grant_store::open(const std::string& path,
 
 result<void> grant_store::add_client(const client_record& c) {
   std::lock_guard lock(mutex_);
-  transaction tx(db_);
-  if (!tx.begun()) return tx.begun().error();
-  {
-    sql::statement s(db_.get(),
-                     "INSERT INTO clients (client_id, secret_sha256, auth_method, redirect_uris, "
-                     "client_name, metadata, "
-                     "issued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    s.bind(1, c.client_id)
-        .bind(2, c.secret_sha256)
-        .bind(3, c.auth_method)
-        .bind(4, join_lines(c.redirect_uris));
-    s.bind(5, c.client_name).bind(6, c.metadata_json).bind(7, c.issued_at);
-    if (auto r = db_.run(s); !r) return r;
-  }
-  {
-    // Oldest first (DCR makes a client per fresh connection; most are
-    // abandoned). Their tokens stay valid until they expire; a refresh by
-    // an evicted client is answered invalid_client, and the client
-    // registers again.
-    sql::statement s(
-        db_.get(),
-        "DELETE FROM clients WHERE rowid IN (SELECT rowid FROM clients ORDER BY issued_at, rowid "
-        "LIMIT max(0, (SELECT count(*) FROM clients) - ?1))");
-    s.bind(1, static_cast<std::int64_t>(options_.max_clients));
-    if (auto r = db_.run(s); !r) return r;
-  }
-  return tx.commit();
+  sqlite::statement s(db_.get(), "INSERT INTO clients (" + std::string(k_client_columns) +
+                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  s.bind_all(c.client_id, c.secret_sha256, c.auth_method, join_lines(c.redirect_uris),
+             c.client_name, c.metadata_json, c.issued_at);
+  // Oldest first (DCR makes a client per fresh connection; most are
+  // abandoned). Their tokens stay valid until they expire; a refresh by an
+  // evicted client is answered invalid_client, and the client registers
+  // again.
+  return insert_capped(db_, s, "clients", "issued_at", options_.max_clients);
 }
 
 result<std::optional<client_record>> grant_store::find_client(const std::string& client_id) {
   std::lock_guard lock(mutex_);
-  sql::statement s(db_.get(),
-                   "SELECT client_id, secret_sha256, auth_method, redirect_uris, client_name, "
-                   "metadata, issued_at "
-                   "FROM clients WHERE client_id = ?1");
+  sqlite::statement s(db_.get(), select_by(k_client_columns, "clients", "client_id"));
   s.bind(1, client_id);
-  const int rc = s.step();
-  if (rc == SQLITE_DONE) return std::optional<client_record>();
-  if (rc != SQLITE_ROW) return db_error(db_);
-  client_record c;
-  c.client_id = s.column_text(0);
-  c.secret_sha256 = s.column_text(1);
-  c.auth_method = s.column_text(2);
-  c.redirect_uris = split_lines(s.column_text(3));
-  c.client_name = s.column_text(4);
-  c.metadata_json = s.column_text(5);
-  c.issued_at = s.column_int(6);
-  return std::optional<client_record>(std::move(c));
+  return find_one(db_, s, read_client);
 }
 
 result<std::size_t> grant_store::client_count() {
   std::lock_guard lock(mutex_);
-  sql::statement s(db_.get(), "SELECT count(*) FROM clients");
+  sqlite::statement s(db_.get(), "SELECT count(*) FROM clients");
   if (s.step() != SQLITE_ROW) return db_error(db_);
   return static_cast<std::size_t>(s.column_int(0));
 }
 
 result<void> grant_store::add_pending(const std::string& handle, const pending_consent& p) {
   std::lock_guard lock(mutex_);
-  transaction tx(db_);
-  if (!tx.begun()) return tx.begun().error();
-  {
-    sql::statement s(
-        db_.get(),
-        "INSERT INTO pending_consents (handle_sha256, client_id, redirect_uri, code_challenge, "
-        "state, "
-        "scopes, resource, csrf_sha256, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    s.bind(1, sha256_hex(handle))
-        .bind(2, p.client_id)
-        .bind(3, p.redirect_uri)
-        .bind(4, p.code_challenge);
-    if (p.state)
-      s.bind(5, *p.state);
-    else
-      s.bind_null(5);
-    s.bind(6, join_scopes(p.scopes))
-        .bind(7, p.resource)
-        .bind(8, p.csrf_sha256)
-        .bind(9, p.expires_at);
-    if (auto r = db_.run(s); !r) return r;
-  }
-  {
-    sql::statement s(
-        db_.get(),
-        "DELETE FROM pending_consents WHERE rowid IN (SELECT rowid FROM pending_consents ORDER BY "
-        "expires_at, rowid LIMIT max(0, (SELECT count(*) FROM pending_consents) - ?1))");
-    s.bind(1, static_cast<std::int64_t>(options_.max_pending));
-    if (auto r = db_.run(s); !r) return r;
-  }
-  return tx.commit();
+  sqlite::statement s(db_.get(), "INSERT INTO pending_consents (handle_sha256, " +
+                                     std::string(k_pending_columns) +
+                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  s.bind_all(sha256_hex(handle), p.client_id, p.redirect_uri, p.code_challenge, p.state,
+             join_scopes(p.scopes), p.resource, p.csrf_sha256, p.expires_at);
+  return insert_capped(db_, s, "pending_consents", "expires_at", options_.max_pending);
 }
 
 result<std::optional<pending_consent>> grant_store::find_pending(const std::string& handle) {
   std::lock_guard lock(mutex_);
-  sql::statement s(db_.get(),
-                   "SELECT client_id, redirect_uri, code_challenge, state, scopes, resource, "
-                   "csrf_sha256, expires_at "
-                   "FROM pending_consents WHERE handle_sha256 = ?1");
+  sqlite::statement s(db_.get(), select_by(k_pending_columns, "pending_consents", "handle_sha256"));
   s.bind(1, sha256_hex(handle));
-  const int rc = s.step();
-  if (rc == SQLITE_DONE) return std::optional<pending_consent>();
-  if (rc != SQLITE_ROW) return db_error(db_);
-  pending_consent p;
-  p.client_id = s.column_text(0);
-  p.redirect_uri = s.column_text(1);
-  p.code_challenge = s.column_text(2);
-  if (!s.column_is_null(3)) p.state = s.column_text(3);
-  p.scopes = split_scopes(s.column_text(4));
-  p.resource = s.column_text(5);
-  p.csrf_sha256 = s.column_text(6);
-  p.expires_at = s.column_int(7);
-  return std::optional<pending_consent>(std::move(p));
+  return find_one(db_, s, read_pending);
 }
 
 result<bool> grant_store::remove_pending(const std::string& handle) {
   std::lock_guard lock(mutex_);
-  sql::statement s(db_.get(), "DELETE FROM pending_consents WHERE handle_sha256 = ?1");
+  sqlite::statement s(db_.get(), "DELETE FROM pending_consents WHERE handle_sha256 = ?1");
   s.bind(1, sha256_hex(handle));
   if (auto r = db_.run(s); !r) return r.error();
   return sqlite3_changes(db_.get()) > 0;
@@ -307,54 +281,30 @@ result<bool> grant_store::remove_pending(const std::string& handle) {
 
 result<void> grant_store::add_code(const std::string& code, const code_grant& g) {
   std::lock_guard lock(mutex_);
-  sql::statement s(
-      db_.get(),
-      "INSERT INTO authorization_codes (code_sha256, client_id, redirect_uri, code_challenge, "
-      "owner, "
-      "profile, scopes, resource, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-  s.bind(1, sha256_hex(code))
-      .bind(2, g.client_id)
-      .bind(3, g.redirect_uri)
-      .bind(4, g.code_challenge);
-  s.bind(5, g.owner)
-      .bind(6, g.profile)
-      .bind(7, join_scopes(g.scopes))
-      .bind(8, g.resource)
-      .bind(9, g.expires_at);
+  sqlite::statement s(db_.get(), "INSERT INTO authorization_codes (code_sha256, " +
+                                     std::string(k_code_columns) +
+                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  s.bind_all(sha256_hex(code), g.client_id, g.redirect_uri, g.code_challenge, g.owner, g.profile,
+             join_scopes(g.scopes), g.resource, g.expires_at);
   return db_.run(s);
 }
 
 result<std::optional<code_grant>> grant_store::take_code(const std::string& code) {
   std::lock_guard lock(mutex_);
-  transaction tx(db_);
+  sqlite::transaction tx(db_);
   if (!tx.begun()) return tx.begun().error();
   const std::string key = sha256_hex(code);
   std::optional<code_grant> out;
   {
-    sql::statement s(db_.get(),
-                     "SELECT client_id, redirect_uri, code_challenge, owner, profile, scopes, "
-                     "resource, expires_at "
-                     "FROM authorization_codes WHERE code_sha256 = ?1");
+    sqlite::statement s(db_.get(), select_by(k_code_columns, "authorization_codes", "code_sha256"));
     s.bind(1, key);
-    const int rc = s.step();
-    if (rc == SQLITE_ROW) {
-      code_grant g;
-      g.client_id = s.column_text(0);
-      g.redirect_uri = s.column_text(1);
-      g.code_challenge = s.column_text(2);
-      g.owner = s.column_text(3);
-      g.profile = s.column_text(4);
-      g.scopes = split_scopes(s.column_text(5));
-      g.resource = s.column_text(6);
-      g.expires_at = s.column_int(7);
-      out = std::move(g);
-    } else if (rc != SQLITE_DONE) {
-      return db_error(db_);
-    }
+    auto found = find_one(db_, s, read_code);
+    if (!found) return found.error();
+    out = std::move(*found);
   }
   if (!out) return out;
   {
-    sql::statement s(db_.get(), "DELETE FROM authorization_codes WHERE code_sha256 = ?1");
+    sqlite::statement s(db_.get(), "DELETE FROM authorization_codes WHERE code_sha256 = ?1");
     s.bind(1, key);
     if (auto r = db_.run(s); !r) return r.error();
   }
@@ -364,24 +314,18 @@ result<std::optional<code_grant>> grant_store::take_code(const std::string& code
 
 result<void> grant_store::insert_token(std::string_view table, const std::string& token,
                                        const token_grant& g) {
-  sql::statement s(
-      db_.get(),
-      "INSERT INTO " + std::string(table) +
-          " (token_sha256, family_id, owner, profile, client_id, scopes, resource, expires_at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  s.bind(1, sha256_hex(token))
-      .bind(2, g.family_id)
-      .bind(3, g.owner)
-      .bind(4, g.profile)
-      .bind(5, g.client_id);
-  s.bind(6, join_scopes(g.scopes)).bind(7, g.resource).bind(8, g.expires_at);
+  sqlite::statement s(db_.get(), "INSERT INTO " + std::string(table) + " (token_sha256, " +
+                                     std::string(k_token_columns) +
+                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  s.bind_all(sha256_hex(token), g.family_id, g.owner, g.profile, g.client_id, join_scopes(g.scopes),
+             g.resource, g.expires_at);
   return db_.run(s);
 }
 
 result<void> grant_store::add_tokens(const std::string& access_token, const token_grant& access,
                                      const std::string& refresh_token, const token_grant& refresh) {
   std::lock_guard lock(mutex_);
-  transaction tx(db_);
+  sqlite::transaction tx(db_);
   if (!tx.begun()) return tx.begun().error();
   if (auto r = insert_token("access_tokens", access_token, access); !r) return r;
   if (auto r = insert_token("refresh_tokens", refresh_token, refresh); !r) return r;
@@ -390,15 +334,9 @@ result<void> grant_store::add_tokens(const std::string& access_token, const toke
 
 result<std::optional<token_grant>> grant_store::find_access(const std::string& access_token) {
   std::lock_guard lock(mutex_);
-  sql::statement s(db_.get(),
-                   "SELECT family_id, owner, profile, client_id, scopes, resource, expires_at FROM "
-                   "access_tokens "
-                   "WHERE token_sha256 = ?1");
+  sqlite::statement s(db_.get(), select_by(k_token_columns, "access_tokens", "token_sha256"));
   s.bind(1, sha256_hex(access_token));
-  const int rc = s.step();
-  if (rc == SQLITE_DONE) return std::optional<token_grant>();
-  if (rc != SQLITE_ROW) return db_error(db_);
-  return std::optional<token_grant>(read_token(s));
+  return find_one(db_, s, [](sqlite::row r) { return read_token(r); });
 }
 
 result<void> grant_store::revoke_whole_family(const std::string& family_id) {
@@ -409,7 +347,7 @@ result<void> grant_store::revoke_whole_family(const std::string& family_id) {
 result<void> grant_store::revoke_family(const std::string& family_id) {
   for (const char* sql_text : {"DELETE FROM access_tokens WHERE family_id = ?1",
                                "DELETE FROM refresh_tokens WHERE family_id = ?1"}) {
-    sql::statement s(db_.get(), sql_text);
+    sqlite::statement s(db_.get(), sql_text);
     s.bind(1, family_id);
     if (auto r = db_.run(s); !r) return r;
   }
@@ -418,22 +356,21 @@ result<void> grant_store::revoke_family(const std::string& family_id) {
 
 result<refresh_outcome> grant_store::rotate_refresh(const refresh_exchange& x) {
   std::lock_guard lock(mutex_);
-  transaction tx(db_);
+  sqlite::transaction tx(db_);
   if (!tx.begun()) return tx.begun().error();
   const std::string key = sha256_hex(x.refresh_token);
   token_grant old;
   bool rotated = false;
   {
-    sql::statement s(
-        db_.get(),
-        "SELECT family_id, owner, profile, client_id, scopes, resource, expires_at, rotated FROM "
-        "refresh_tokens WHERE token_sha256 = ?1");
+    sqlite::statement s(db_.get(), select_by(std::string(k_token_columns) + ", rotated",
+                                             "refresh_tokens", "token_sha256"));
     s.bind(1, key);
     const int rc = s.step();
     if (rc == SQLITE_DONE) return refresh_outcome{};
     if (rc != SQLITE_ROW) return db_error(db_);
-    old = read_token(s);
-    rotated = s.column_int(7) != 0;
+    sqlite::row r(s);
+    old = read_token(r);
+    rotated = r.integer() != 0;
   }
   // A token presented by another client proves nothing about this family:
   // refuse it without touching the family.
@@ -452,12 +389,12 @@ result<refresh_outcome> grant_store::rotate_refresh(const refresh_exchange& x) {
     access_scopes = *x.scopes;
   }
   {
-    sql::statement s(db_.get(), "UPDATE refresh_tokens SET rotated = 1 WHERE token_sha256 = ?1");
+    sqlite::statement s(db_.get(), "UPDATE refresh_tokens SET rotated = 1 WHERE token_sha256 = ?1");
     s.bind(1, key);
     if (auto r = db_.run(s); !r) return r.error();
   }
   {
-    sql::statement s(db_.get(), "DELETE FROM access_tokens WHERE family_id = ?1");
+    sqlite::statement s(db_.get(), "DELETE FROM access_tokens WHERE family_id = ?1");
     s.bind(1, old.family_id);
     if (auto r = db_.run(s); !r) return r.error();
   }
@@ -474,19 +411,19 @@ result<refresh_outcome> grant_store::rotate_refresh(const refresh_exchange& x) {
 
 result<void> grant_store::revoke(const std::string& token) {
   std::lock_guard lock(mutex_);
-  transaction tx(db_);
+  sqlite::transaction tx(db_);
   if (!tx.begun()) return tx.begun().error();
   const std::string key = sha256_hex(token);
   std::optional<std::string> family;
   {
-    sql::statement s(db_.get(), "SELECT family_id FROM refresh_tokens WHERE token_sha256 = ?1");
+    sqlite::statement s(db_.get(), "SELECT family_id FROM refresh_tokens WHERE token_sha256 = ?1");
     s.bind(1, key);
     if (s.step() == SQLITE_ROW) family = s.column_text(0);
   }
   if (family) {
     if (auto r = revoke_family(*family); !r) return r;
   } else {
-    sql::statement s(db_.get(), "DELETE FROM access_tokens WHERE token_sha256 = ?1");
+    sqlite::statement s(db_.get(), "DELETE FROM access_tokens WHERE token_sha256 = ?1");
     s.bind(1, key);
     if (auto r = db_.run(s); !r) return r;
   }
@@ -495,12 +432,12 @@ result<void> grant_store::revoke(const std::string& token) {
 
 result<std::size_t> grant_store::sweep(std::int64_t now) {
   std::lock_guard lock(mutex_);
-  transaction tx(db_);
+  sqlite::transaction tx(db_);
   if (!tx.begun()) return tx.begun().error();
   std::size_t removed = 0;
   for (const char* table :
        {"pending_consents", "authorization_codes", "access_tokens", "refresh_tokens"}) {
-    sql::statement s(db_.get(), std::string("DELETE FROM ") + table + " WHERE expires_at <= ?1");
+    sqlite::statement s(db_.get(), std::string("DELETE FROM ") + table + " WHERE expires_at <= ?1");
     s.bind(1, now);
     if (auto r = db_.run(s); !r) return r.error();
     removed += static_cast<std::size_t>(sqlite3_changes(db_.get()));

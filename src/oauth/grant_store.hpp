@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "src/oauth/sqlite_db.hpp"
 #include "src/error/result.hpp"
+#include "src/util/sqlite.hpp"
 
 namespace parley::oauth {
 
@@ -154,14 +154,14 @@ class grant_store {
   [[nodiscard]] result<std::size_t> sweep(std::int64_t now);
 
  private:
-  grant_store(sql::database db, grant_store_options options)
+  grant_store(sqlite::connection db, grant_store_options options)
       : db_(std::move(db)), options_(options) {}
   result<void> revoke_family(const std::string& family_id);
   result<void> insert_token(std::string_view table, const std::string& token,
                             const token_grant& grant);
 
   std::mutex mutex_;
-  sql::database db_;
+  sqlite::connection db_;
   grant_store_options options_;
 };
 

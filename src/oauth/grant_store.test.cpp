@@ -219,7 +219,7 @@ TEST_CASE("grant store: a newer schema is refused", "[oauth]") {
   parley::testing::temp_dir dir;
   const std::string path = dir.file("state.db");
   {
-    auto db = sql::database::open(path);
+    auto db = parley::sqlite::connection::open(path);
     REQUIRE(db);
     REQUIRE(db->exec("PRAGMA user_version = 99"));
   }

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "src/oauth/base64.hpp"
 #include "src/oauth/crypto.hpp"
+#include "src/util/base64.hpp"
 
 namespace parley::oauth {
 
@@ -30,7 +30,7 @@ bool is_code_verifier(std::string_view verifier) noexcept {
 
 bool verify_s256(std::string_view verifier, std::string_view challenge) {
   if (!is_code_verifier(verifier)) return false;
-  return constant_time_equal(base64url_encode(sha256_raw(verifier)), challenge);
+  return constant_time_equal(base64::encode_url(sha256_raw(verifier)), challenge);
 }
 
 }  // namespace parley::oauth

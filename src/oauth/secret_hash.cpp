@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <optional>
 
-#include "src/oauth/base64.hpp"
 #include "src/oauth/crypto.hpp"
+#include "src/util/base64.hpp"
 
 namespace parley::oauth {
 
@@ -48,7 +48,7 @@ std::string hash_secret(std::string_view secret) {
     std::fputs("parley: scrypt failed (out of memory?)\n", stderr);
     std::abort();
   }
-  return "scrypt$" + base64_encode(salt) + "$" + base64_encode(*hash);
+  return "scrypt$" + base64::encode(salt) + "$" + base64::encode(*hash);
 }
 
 bool verify_secret(std::string_view secret, std::string_view encoded) {

@@ -4,8 +4,6 @@
 
 #include <vector>
 
-#include "src/oauth/base64.hpp"
-
 using namespace parley::oauth;
 
 TEST_CASE("secret hash: verifies a hash made by Node's crypto.scryptSync", "[oauth]") {
@@ -47,14 +45,4 @@ TEST_CASE("secret hash: malformed encodings never verify", "[oauth]") {
     CHECK_FALSE(is_secret_hash(bad));
     CHECK_FALSE(verify_secret("hunter2", bad));
   }
-}
-
-TEST_CASE("base64: strict decoding", "[oauth]") {
-  CHECK(base64_encode("hello") == "aGVsbG8=");
-  CHECK(base64_decode("aGVsbG8=") == std::optional<std::string>("hello"));
-  CHECK(base64_decode("aGVsbG8") == std::nullopt);
-  CHECK(base64_decode("aGVsbG9=") == std::nullopt);  // stray bits
-  CHECK(base64_decode("aGVs*G8=") == std::nullopt);
-  CHECK(base64_decode("") == std::optional<std::string>(""));
-  CHECK(base64url_encode("\xfb\xff") == "-_8");
 }

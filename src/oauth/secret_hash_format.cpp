@@ -1,6 +1,6 @@
 #include "src/oauth/secret_hash_format.hpp"
 
-#include "src/oauth/base64.hpp"
+#include "src/util/base64.hpp"
 
 namespace parley::oauth {
 
@@ -10,8 +10,8 @@ std::optional<decoded_secret_hash> decode_secret_hash(std::string_view encoded) 
   encoded.remove_prefix(prefix.size());
   const auto dollar = encoded.find('$');
   if (dollar == std::string_view::npos) return std::nullopt;
-  auto salt = base64_decode(encoded.substr(0, dollar));
-  auto hash = base64_decode(encoded.substr(dollar + 1));
+  auto salt = base64::decode_strict(encoded.substr(0, dollar));
+  auto hash = base64::decode_strict(encoded.substr(dollar + 1));
   if (!salt || !hash || salt->size() != secret_salt_bytes || hash->size() != secret_hash_bytes)
     return std::nullopt;
   return decoded_secret_hash{std::move(*salt), std::move(*hash)};

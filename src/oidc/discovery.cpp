@@ -1,7 +1,7 @@
 #include "src/oidc/discovery.hpp"
 
 #include "src/oidc/json_object.hpp"
-#include "src/oidc/url.hpp"
+#include "src/util/url.hpp"
 
 namespace parley::oidc {
 
@@ -49,9 +49,9 @@ result<discovery_result> discover(const oidc_config& config, const fetch_functio
   }
   std::string_view jwks;
   if ((*doc)["jwks_uri"].get_string().get(jwks)) return invalid("no \"jwks_uri\" string");
-  const auto jwks_url = parse_http_url(jwks);
+  const auto jwks_url = url::parse_http_url(jwks);
   if (!jwks_url) return invalid("jwks_uri is not an http(s) URL");
-  const auto issuer_url = parse_http_url(config.issuer);
+  const auto issuer_url = url::parse_http_url(config.issuer);
   if (!issuer_url) return fail(errc::invalid_config, "auth.oidc.issuer is not an http(s) URL");
   if (jwks_url->origin() != issuer_url->origin())
     return fail(errc::invalid_config,

@@ -5,7 +5,7 @@
 #include <memory>
 #include <mutex>
 
-#include "src/oidc/url.hpp"
+#include "src/util/url.hpp"
 
 namespace parley::oidc {
 
@@ -50,7 +50,7 @@ error unavailable(const std::string& why) {
 }  // namespace
 
 fetch_result http_get(const std::string& url, const fetch_limits& limits) {
-  const auto parsed = parse_http_url(url);
+  const auto parsed = url::parse_http_url(url);
   if (!parsed) return unavailable("not an http(s) URL");
   if (parsed->scheme == "http" && !parsed->is_loopback())
     return unavailable("plain http is allowed only to a loopback host; use https");

@@ -8,8 +8,8 @@
 
 #include <algorithm>
 
-#include "src/oidc/base64url.hpp"
 #include "src/oidc/json_object.hpp"
+#include "src/util/base64.hpp"
 
 namespace parley::oidc {
 
@@ -66,7 +66,7 @@ evp_pkey_ptr key_from_params(const char* type, OSSL_PARAM_BLD* bld) {
 bn_ptr big_number(simdjson::dom::object obj, std::string_view name) {
   auto text = string_field(obj, name);
   if (!text) return nullptr;
-  auto bytes = decode_base64url(*text);
+  auto bytes = base64::decode_url(*text);
   if (!bytes || bytes->empty()) return nullptr;
   return bn_ptr(BN_bin2bn(reinterpret_cast<const unsigned char*>(bytes->data()),
                           static_cast<int>(bytes->size()), nullptr));
@@ -90,8 +90,8 @@ evp_pkey_ptr p256_key(simdjson::dom::object obj) {
   auto x_text = string_field(obj, "x");
   auto y_text = string_field(obj, "y");
   if (!x_text || !y_text) return nullptr;
-  auto x = decode_base64url(*x_text);
-  auto y = decode_base64url(*y_text);
+  auto x = base64::decode_url(*x_text);
+  auto y = base64::decode_url(*y_text);
   // RFC 7518 §6.2.1.2: each coordinate is the full size, leading zeros kept.
   if (!x || !y || x->size() != p256_coordinate_bytes || y->size() != p256_coordinate_bytes)
     return nullptr;

@@ -2,10 +2,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "src/oidc/base64url.hpp"
 #include "src/oidc/testing/jwt_signer.hpp"
+#include "src/util/base64.hpp"
 
 using namespace parley::oidc;
+namespace base64 = parley::base64;
 using parley::oidc::testing::test_key;
 
 namespace {
@@ -72,7 +73,7 @@ TEST_CASE("oidc jwks: without a kid a token gets the only usable key, never a gu
 }
 
 TEST_CASE("oidc jwks: unusable keys are skipped and counted, not fatal", "[oidc]") {
-  const std::string x32 = encode_base64url(std::string(32, '\x01'));
+  const std::string x32 = base64::encode_url(std::string(32, '\x01'));
   const auto small = test_key::rsa("small", 1024);
   const std::string ec_jwk = ec().public_jwk();
   std::string off_curve = ec_jwk;  // same x, y changed: not a point on P-256

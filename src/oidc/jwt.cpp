@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "src/oidc/base64url.hpp"
 #include "src/oidc/json_object.hpp"
+#include "src/util/base64.hpp"
 
 namespace parley::oidc {
 
@@ -87,11 +87,11 @@ result<compact_jws> split_compact_jws(std::string_view token) {
   if (payload_b64.empty()) return malformed("token payload is empty");
   if (signature_b64.empty()) return malformed("token is unsigned (empty signature)");
   compact_jws out;
-  auto header = decode_base64url(header_b64);
+  auto header = base64::decode_url(header_b64);
   if (!header) return malformed("token header: " + header.error().message);
-  auto payload = decode_base64url(payload_b64);
+  auto payload = base64::decode_url(payload_b64);
   if (!payload) return malformed("token payload: " + payload.error().message);
-  auto signature = decode_base64url(signature_b64);
+  auto signature = base64::decode_url(signature_b64);
   if (!signature) return malformed("token signature: " + signature.error().message);
   out.header_json = std::move(*header);
   out.payload_json = std::move(*payload);
@@ -108,21 +108,16 @@ result<jose_header> parse_jose_header(std::string_view json) {
   bool has_alg = false;
   for (auto field : *obj) {
     const auto key = field.key;
+    if (key == "crit")
+      return malformed("token header names critical extensions (crit), none are supported");
+    if (key != "alg" && key != "kid" && key != "typ") continue;
+    auto s = string_member(field.value, "header " + std::string(key));
+    if (!s) return s.error();
     if (key == "alg") {
-      auto s = string_member(field.value, "header alg");
-      if (!s) return s.error();
       out.alg = std::move(*s);
       has_alg = true;
-    } else if (key == "kid") {
-      auto s = string_member(field.value, "header kid");
-      if (!s) return s.error();
-      out.kid = std::move(*s);
-    } else if (key == "typ") {
-      auto s = string_member(field.value, "header typ");
-      if (!s) return s.error();
-      out.typ = std::move(*s);
-    } else if (key == "crit") {
-      return malformed("token header names critical extensions (crit), none are supported");
+    } else {
+      (key == "kid" ? out.kid : out.typ) = std::move(*s);
     }
   }
   if (!has_alg) return malformed("token header has no alg");

@@ -2,14 +2,15 @@
 
 #include <catch2/catch.hpp>
 
-#include "src/oidc/base64url.hpp"
+#include "src/util/base64.hpp"
 
 using namespace parley::oidc;
+namespace base64 = parley::base64;
 
 namespace {
 
 std::string b64(std::string_view s) {
-  return encode_base64url(s);
+  return base64::encode_url(s);
 }
 
 }  // namespace

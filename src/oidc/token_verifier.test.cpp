@@ -4,12 +4,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "src/oidc/base64url.hpp"
 #include "src/oidc/jwks_cache.hpp"
 #include "src/oidc/testing/fake_idp.hpp"
 #include "src/oidc/testing/jwt_signer.hpp"
+#include "src/util/base64.hpp"
 
 using namespace parley::oidc;
+namespace base64 = parley::base64;
 using namespace std::chrono_literals;
 using parley::oidc::testing::fake_idp;
 using parley::oidc::testing::test_claims;
@@ -213,19 +214,19 @@ TEST_CASE("oidc verifier: unknown kid refetches, and key rotation works", "[oidc
 TEST_CASE("oidc verifier: alg none, HS256 and other algorithms are refused", "[oidc]") {
   fixture f;
   const auto c = fixture::claims().to_json();
-  const std::string payload = encode_base64url(c);
+  const std::string payload = base64::encode_url(c);
   SECTION("none, unsigned") {
-    const auto token = encode_base64url(R"({"alg":"none"})") + "." + payload + ".";
+    const auto token = base64::encode_url(R"({"alg":"none"})") + "." + payload + ".";
     CHECK(kind(f.verify(token)) == rejection::invalid_token);
   }
   SECTION("none, with a junk signature") {
-    const auto token = encode_base64url(R"({"alg":"none"})") + "." + payload + ".AAAA";
+    const auto token = base64::encode_url(R"({"alg":"none"})") + "." + payload + ".AAAA";
     auto r = f.verify(token);
     CHECK(kind(r) == rejection::invalid_token);
     CHECK(r.error().detail == "unsupported alg \"none\"");
   }
   SECTION("HS256 keyed with the public JWK (algorithm confusion)") {
-    const std::string header = encode_base64url(R"({"alg":"HS256","kid":"rsa-1"})");
+    const std::string header = base64::encode_url(R"({"alg":"HS256","kid":"rsa-1"})");
     const std::string input = header + "." + payload;
     const std::string secret = rsa().public_jwk();
     unsigned char mac[32];
@@ -234,7 +235,7 @@ TEST_CASE("oidc verifier: alg none, HS256 and other algorithms are refused", "[o
                       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac,
                       sizeof mac, &mac_len) != nullptr);
     const auto token =
-        input + "." + encode_base64url(std::string(reinterpret_cast<const char*>(mac), mac_len));
+        input + "." + base64::encode_url(std::string(reinterpret_cast<const char*>(mac), mac_len));
     auto r = f.verify(token);
     CHECK(kind(r) == rejection::invalid_token);
     CHECK(r.error().detail == "unsupported alg \"HS256\"");
@@ -260,7 +261,7 @@ TEST_CASE("oidc verifier: a tampered token is refused", "[oidc]") {
   c.preferred_username = "mallory";
   const auto d1 = token.find('.');
   const auto d2 = token.rfind('.');
-  const auto swapped = token.substr(0, d1 + 1) + encode_base64url(c.to_json()) + token.substr(d2);
+  const auto swapped = token.substr(0, d1 + 1) + base64::encode_url(c.to_json()) + token.substr(d2);
   auto r = f.verify(swapped);
   CHECK(kind(r) == rejection::invalid_token);
   CHECK(r.error().detail.rfind("bad signature", 0) == 0);

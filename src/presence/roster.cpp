@@ -155,104 +155,136 @@ struct group_frame {
 /// an unterminated class, a trailing escape, a quantifier with nothing to
 /// repeat or on another quantifier (JavaScript rejects those; libstdc++ reads
 /// `a*+` as `(?:a*)+` and backtracks exponentially).
-bool screen(std::string_view src) {
-  std::uint64_t budget = 1;
-  std::vector<group_frame> groups(1);
-  auto add_atom = [&](std::uint64_t size) {
-    auto& g = groups.back();
+class screen_scan {
+ public:
+  explicit screen_scan(std::string_view src) : src_(src), groups_(1) {}
+
+  /// Walks the whole source; false as soon as a step refuses it.
+  bool run() {
+    for (std::size_t i = 0; i < src_.size();) {
+      if (!step(i)) return false;
+    }
+    if (groups_.size() != 1) return false;
+    budget_ = mul_sat(budget_, groups_.back().branches);
+    return budget_ <= max_ambiguity && groups_.back().size <= max_unrolled_size;
+  }
+
+ private:
+  /// One token at `i`, advancing past it.
+  bool step(std::size_t& i) {
+    const auto byte = static_cast<unsigned char>(src_[i]);
+    if ((byte & 0xC0) == 0x80) {
+      ++i;  // the rest of a multi-byte character: same atom
+      return true;
+    }
+    switch (src_[i]) {
+      case '\\':
+        if (i + 1 >= src_.size()) return false;
+        i += 2;
+        add_atom(1);
+        return true;
+      case '[':
+        return char_class(i);
+      case '(':
+        groups_.emplace_back();
+        ++i;
+        i += group_prefix_length(src_, i);
+        return true;
+      case ')':
+        return close_group(i);
+      case '|':
+        alternation(i);
+        return true;
+      default:
+        break;
+    }
+    if (const auto rep = read_repetition(src_, i)) return quantifier(i, *rep);
+    add_atom(1);  // literal, `.`, `^`, `$`, or a `{` that is no quantifier
+    ++i;
+    return true;
+  }
+
+  void add_atom(std::uint64_t size) {
+    auto& g = groups_.back();
     g.size = add_sat(g.size, size);
     g.last = group_frame::item::atom;
     g.last_size = size;
-  };
-  for (std::size_t i = 0; i < src.size();) {
-    const auto byte = static_cast<unsigned char>(src[i]);
-    if ((byte & 0xC0) == 0x80) {
-      ++i;  // the rest of a multi-byte character: same atom
-      continue;
-    }
-    const char c = src[i];
-    if (c == '\\') {
-      if (i + 1 >= src.size()) return false;
-      i += 2;
-      add_atom(1);
-      continue;
-    }
-    if (c == '[') {
-      // One atom whatever it holds. `]` right after `[` or `[^` closes the
-      // class (JavaScript's rule; libstdc++ agrees: `[^]` matches anything).
-      ++i;
-      if (i < src.size() && src[i] == '^') ++i;
-      while (i < src.size() && src[i] != ']') i += src[i] == '\\' ? 2 : 1;
-      if (i >= src.size()) return false;
-      ++i;
-      add_atom(1);
-      continue;
-    }
-    if (c == '(') {
-      groups.emplace_back();
-      ++i;
-      i += group_prefix_length(src, i);
-      continue;
-    }
-    if (c == ')') {
-      if (groups.size() == 1) return false;
-      const group_frame body = groups.back();
-      groups.pop_back();
-      budget = mul_sat(budget, body.branches);
-      auto& parent = groups.back();
-      const std::uint64_t size = add_sat(body.size, 1);
-      parent.size = add_sat(parent.size, size);
-      parent.last = group_frame::item::group;
-      parent.last_size = size;
-      parent.last_group_ambiguous = body.ambiguous;
-      if (body.ambiguous) parent.ambiguous = true;
-      ++i;
-      continue;
-    }
-    if (c == '|') {
-      auto& g = groups.back();
-      g.branches = add_sat(g.branches, 1);
-      g.ambiguous = true;
-      g.last = group_frame::item::none;
-      ++i;
-      continue;
-    }
-    if (const auto rep = read_repetition(src, i)) {
-      auto& g = groups.back();
-      if (g.last == group_frame::item::quantifier) {
-        if (c == '?' && !g.lazy_seen) {  // lazy suffix
-          g.lazy_seen = true;
-          ++i;
-          continue;
-        }
-        return false;
-      }
-      if (g.last == group_frame::item::none) return false;
-      if (!rep->unbounded && rep->max < rep->min) return false;
-      // A body with its own quantifier or alternation that may run twice or
-      // more: `(x+)+`, `(a|a)*`, and also counted forms such as `(x*){15}`,
-      // which the engine unrolls into that many copies of the risky body.
-      const bool may_repeat = rep->unbounded || rep->max >= 2;
-      if (g.last == group_frame::item::group && g.last_group_ambiguous && may_repeat) return false;
-      const std::uint64_t cost =
-          rep->unbounded ? unbounded_cost
-                         : std::clamp<std::uint64_t>(rep->max - rep->min + 1, 1, unbounded_cost);
-      budget = mul_sat(budget, cost);
-      if (cost > 1) g.ambiguous = true;
-      const std::uint64_t copies =
-          rep->unbounded ? add_sat(rep->min, 1) : std::max<std::uint64_t>(rep->max, 1);
-      g.size = add_sat(g.size, mul_sat(g.last_size, copies - 1));
-      g.last = group_frame::item::quantifier;
-      g.lazy_seen = false;
-      i += rep->length;
-      continue;
-    }
-    add_atom(1);  // literal, `.`, `^`, `$`, or a `{` that is no quantifier
+  }
+
+  /// One atom whatever it holds. `]` right after `[` or `[^` closes the
+  /// class (JavaScript's rule; libstdc++ agrees: `[^]` matches anything).
+  bool char_class(std::size_t& i) {
+    ++i;
+    if (i < src_.size() && src_[i] == '^') ++i;
+    while (i < src_.size() && src_[i] != ']') i += src_[i] == '\\' ? 2 : 1;
+    if (i >= src_.size()) return false;
+    ++i;
+    add_atom(1);
+    return true;
+  }
+
+  bool close_group(std::size_t& i) {
+    if (groups_.size() == 1) return false;
+    const group_frame body = groups_.back();
+    groups_.pop_back();
+    budget_ = mul_sat(budget_, body.branches);
+    auto& parent = groups_.back();
+    const std::uint64_t size = add_sat(body.size, 1);
+    parent.size = add_sat(parent.size, size);
+    parent.last = group_frame::item::group;
+    parent.last_size = size;
+    parent.last_group_ambiguous = body.ambiguous;
+    if (body.ambiguous) parent.ambiguous = true;
+    ++i;
+    return true;
+  }
+
+  void alternation(std::size_t& i) {
+    auto& g = groups_.back();
+    g.branches = add_sat(g.branches, 1);
+    g.ambiguous = true;
+    g.last = group_frame::item::none;
     ++i;
   }
-  if (groups.size() != 1) return false;
-  budget = mul_sat(budget, groups.back().branches);
-  return budget <= max_ambiguity && groups.back().size <= max_unrolled_size;
+
+  bool quantifier(std::size_t& i, const repetition& rep) {
+    auto& g = groups_.back();
+    if (g.last == group_frame::item::quantifier) {
+      if (src_[i] == '?' && !g.lazy_seen) {  // lazy suffix
+        g.lazy_seen = true;
+        ++i;
+        return true;
+      }
+      return false;
+    }
+    if (g.last == group_frame::item::none) return false;
+    if (!rep.unbounded && rep.max < rep.min) return false;
+    // A body with its own quantifier or alternation that may run twice or
+    // more: `(x+)+`, `(a|a)*`, and also counted forms such as `(x*){15}`,
+    // which the engine unrolls into that many copies of the risky body.
+    const bool may_repeat = rep.unbounded || rep.max >= 2;
+    if (g.last == group_frame::item::group && g.last_group_ambiguous && may_repeat) return false;
+    const std::uint64_t cost =
+        rep.unbounded ? unbounded_cost
+                      : std::clamp<std::uint64_t>(rep.max - rep.min + 1, 1, unbounded_cost);
+    budget_ = mul_sat(budget_, cost);
+    if (cost > 1) g.ambiguous = true;
+    const std::uint64_t copies =
+        rep.unbounded ? add_sat(rep.min, 1) : std::max<std::uint64_t>(rep.max, 1);
+    g.size = add_sat(g.size, mul_sat(g.last_size, copies - 1));
+    g.last = group_frame::item::quantifier;
+    g.lazy_seen = false;
+    i += rep.length;
+    return true;
+  }
+
+  std::string_view src_;
+  std::uint64_t budget_ = 1;
+  std::vector<group_frame> groups_;
+};
+
+bool screen(std::string_view src) {
+  return screen_scan(src).run();
 }
 
 /// The full-match regex for a peer pattern, or nullopt when it is unsafe or

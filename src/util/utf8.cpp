@@ -1,5 +1,7 @@
 #include "src/util/utf8.hpp"
 
+#include <simdjson.h>
+
 namespace parley::utf8 {
 
 decoded decode(std::string_view s, std::size_t i) noexcept {
@@ -75,6 +77,21 @@ std::u16string to_utf16(std::string_view s) {
     } else {
       out.push_back(static_cast<char16_t>(cp));
     }
+  }
+  return out;
+}
+
+std::string repair(std::string_view s) {
+  if (simdjson::validate_utf8(s.data(), s.size())) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (std::size_t i = 0; i < s.size();) {
+    const auto d = decode(s, i);
+    if (d.valid)
+      out.append(s.substr(i, d.length));
+    else
+      out.append("\xEF\xBF\xBD");
+    i += d.length;
   }
   return out;
 }

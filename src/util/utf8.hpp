@@ -58,4 +58,10 @@ struct decoded {
 /// bytes as U+FFFD: the string exactly as JavaScript would index it.
 [[nodiscard]] std::u16string to_utf16(std::string_view s);
 
+/// `s` with every byte that does not start a well-formed sequence replaced
+/// by U+FFFD, as a JavaScript peer's non-fatal decoder would show it: what we
+/// emit (a JSON string, an MCP channel event, a header value) is then always
+/// valid UTF-8. Returns `s` unchanged (one copy) when it is already valid.
+[[nodiscard]] std::string repair(std::string_view s);
+
 }  // namespace parley::utf8

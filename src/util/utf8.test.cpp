@@ -158,3 +158,19 @@ TEST_CASE("utf8: UTF-16 strings use surrogate pairs for astral characters") {
   CHECK(utf8::to_utf16("\xED\xA0\x80") == u"\uFFFD\uFFFD\uFFFD");
   CHECK(utf8::to_utf16("a\xF0\x9F\x98\x80").size() == utf8::utf16_length("a\xF0\x9F\x98\x80"));
 }
+
+TEST_CASE("utf8 repair: malformed bytes become U+FFFD, the rest stays", "[util]") {
+  CHECK(utf8::repair("") == "");
+  CHECK(utf8::repair("caf\xC3\xA9 \xF0\x9F\x98\x80") == "caf\xC3\xA9 \xF0\x9F\x98\x80");
+  CHECK(utf8::repair("a\xFF"
+                     "b") ==
+        "a\xEF\xBF\xBD"
+        "b");
+  CHECK(utf8::repair("\xC3") == "\xEF\xBF\xBD");  // cut short
+  CHECK(utf8::repair("\xE2\x82"
+                     "x") ==
+        "\xEF\xBF\xBD\xEF\xBF\xBD"
+        "x");                                                                     // each byte alone
+  CHECK(utf8::repair("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  CHECK(utf8::repair(std::string("a\0b", 3)) == std::string("a\0b", 3));
+}

@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include "src/json/writer.hpp"
-#include "src/oidc/base64url.hpp"
+#include "src/util/base64.hpp"
 
 namespace parley::oidc::testing {
 
@@ -78,13 +78,13 @@ std::string test_key::public_jwk(std::optional<std::string> alg) const {
   w.begin_object();
   if (EVP_PKEY_is_a(key_.get(), "RSA") == 1) {
     w.key("kty").value("RSA");
-    w.key("n").value(encode_base64url(bn_param(key_.get(), OSSL_PKEY_PARAM_RSA_N)));
-    w.key("e").value(encode_base64url(bn_param(key_.get(), OSSL_PKEY_PARAM_RSA_E)));
+    w.key("n").value(base64::encode_url(bn_param(key_.get(), OSSL_PKEY_PARAM_RSA_N)));
+    w.key("e").value(base64::encode_url(bn_param(key_.get(), OSSL_PKEY_PARAM_RSA_E)));
   } else {
     w.key("kty").value("EC");
     w.key("crv").value("P-256");
-    w.key("x").value(encode_base64url(bn_param(key_.get(), OSSL_PKEY_PARAM_EC_PUB_X, 32)));
-    w.key("y").value(encode_base64url(bn_param(key_.get(), OSSL_PKEY_PARAM_EC_PUB_Y, 32)));
+    w.key("x").value(base64::encode_url(bn_param(key_.get(), OSSL_PKEY_PARAM_EC_PUB_X, 32)));
+    w.key("y").value(base64::encode_url(bn_param(key_.get(), OSSL_PKEY_PARAM_EC_PUB_Y, 32)));
   }
   w.key("use").value("sig");
   if (!kid_.empty()) w.key("kid").value(kid_);
@@ -145,8 +145,8 @@ std::string sign_jwt(const test_key& key, std::string_view alg, std::string_view
 
 std::string sign_jwt_with_header(const test_key& key, std::string_view alg,
                                  std::string_view header_json, std::string_view claims_json) {
-  const std::string input = encode_base64url(header_json) + "." + encode_base64url(claims_json);
-  return input + "." + encode_base64url(key.sign(alg, input));
+  const std::string input = base64::encode_url(header_json) + "." + base64::encode_url(claims_json);
+  return input + "." + base64::encode_url(key.sign(alg, input));
 }
 
 std::string test_claims::to_json() const {
