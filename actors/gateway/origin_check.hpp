@@ -27,10 +27,4 @@ class origin_check {
   bool loopback_listen_;
 };
 
-/// `scheme://host[:port]` of a URL, lower-cased.
-[[nodiscard]] std::string origin_of(const std::string& url);
-/// The host name of a Host header or origin authority, without port.
-[[nodiscard]] std::string host_name(std::string authority);
-[[nodiscard]] bool is_loopback_name(const std::string& host);
-
 }  // namespace parley
