@@ -11,6 +11,7 @@
 #include "src/util/iso_time.hpp"
 #include "src/seam/registry.hpp"
 #include "src/seam/typed_connect.hpp"
+#include "src/nats_client/client_options.hpp"
 #include "backends/nats/topic_names.hpp"
 #include "src/util/log.hpp"
 
@@ -223,25 +224,12 @@ result<void> nats_backend::connect(const config::value& backend_config) {
 result<void> nats_backend::connect(const nats_config& cfg) {
   if (open_) return fail(errc::internal, "nats backend: connect() called twice");
   cfg_ = cfg;
-  natsOptions_Create(&opts_);
-  std::vector<const char*> servers;
-  for (const auto& s : cfg_.connection.servers) servers.push_back(s.c_str());
-  natsOptions_SetServers(opts_, servers.data(), static_cast<int>(servers.size()));
-  const auto& c = cfg_.connection;
-  if (c.user) natsOptions_SetUserInfo(opts_, c.user->c_str(), c.password ? c.password->c_str() : "");
-  if (c.token) natsOptions_SetToken(opts_, c.token->c_str());
-  if (c.creds) natsOptions_SetUserCredentialsFromFiles(opts_, c.creds->c_str(), nullptr);
-  if (c.tls_ca || c.tls_cert) natsOptions_SetSecure(opts_, true);
-  if (c.tls_ca) natsOptions_LoadCATrustedCertificates(opts_, c.tls_ca->c_str());
-  if (c.tls_cert && c.tls_key) natsOptions_LoadCertificatesChain(opts_, c.tls_cert->c_str(), c.tls_key->c_str());
-  natsOptions_SetMaxReconnect(opts_, static_cast<int>(cfg_.max_reconnect_attempts));
-  natsOptions_SetReconnectWait(opts_, cfg_.reconnect_wait_ms);
-  natsOptions_SetReconnectJitter(opts_, cfg_.reconnect_jitter_ms, cfg_.reconnect_jitter_ms);
-  // Posts and live messages are latency-sensitive: do not wait for the
-  // flusher (about 1 ms per publish otherwise).
-  natsOptions_SetSendAsap(opts_, true);
-  // Many topics, one delivery pool instead of a thread per subscription.
-  natsOptions_UseGlobalMessageDelivery(opts_, true);
+  client_policy policy;
+  policy.max_reconnect_attempts = static_cast<int>(cfg_.max_reconnect_attempts);
+  policy.reconnect_wait_ms = cfg_.reconnect_wait_ms;
+  policy.reconnect_jitter_ms = cfg_.reconnect_jitter_ms;
+  opts_ = make_client_options(cfg_.connection, policy);
+  if (!opts_) return fail(errc::backend_unavailable, "cannot create NATS options: out of memory");
   events_ = new connection_events;
   events_->owner = this;
   natsOptions_SetDisconnectedCB(opts_, forward_event<&nats_backend::on_disconnected>, events_);
