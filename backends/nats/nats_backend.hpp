@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -54,7 +55,22 @@ class nats_backend final : public backend {
   void on_closed();
 
  private:
+  /// A stream's first and last sequence and how many messages it holds.
+  struct stream_bounds {
+    std::uint64_t first = 0;
+    std::uint64_t last = 0;
+    std::uint64_t messages = 0;
+  };
+
   [[nodiscard]] result<void> ensure_stream(const std::string& topic);
+  [[nodiscard]] result<stream_bounds> stream_bounds_of(const std::string& stream);
+  /// The topic's pull consumer, kept between reads of the next page.
+  [[nodiscard]] std::shared_ptr<stream_reader> reader_of(const std::string& topic);
+  /// Reads `wanted` messages from `start` into `out`, on the reader's
+  /// consumer if it is positioned there, else a new one (and one retry).
+  [[nodiscard]] result<void> read_stream(stream_reader& reader, const std::string& topic, std::uint64_t start,
+                                         std::size_t wanted, page& out);
+
   [[nodiscard]] result<void> start_delivery(const std::shared_ptr<live_sub>& live);
   [[nodiscard]] bool connected() const;
   void control_loop();

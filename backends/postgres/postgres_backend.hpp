@@ -51,6 +51,15 @@ class postgres_backend final : public backend {
   /// it failed (outcomes set to the error), with `retry_alone` telling
   /// whether the failure may be one post's fault.
   bool run_transaction(connection& c, const std::vector<pending_post*>& posts, bool& retry_alone);
+  /// Pipelines the batch's statements and reads their results; the error
+  /// if the connection broke on the way.
+  [[nodiscard]] std::optional<error> send_batch(connection& c, const std::vector<pending_post*>& posts,
+                                                std::vector<pg_result>& results) const;
+  /// Why the first statement of the pipeline that failed did, if one did.
+  [[nodiscard]] static std::optional<error> first_failure(const connection& c,
+                                                          const std::vector<pg_result>& results);
+  /// Sets every post's outcome to `e`, naming its topic; returns false.
+  static bool fail_posts(const std::vector<pending_post*>& posts, const error& e);
   [[nodiscard]] result<page> query_page(const fetch_request& req,
                                         const std::optional<std::int64_t>& since,
                                         std::int64_t limit);

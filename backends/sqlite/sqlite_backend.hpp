@@ -62,6 +62,11 @@ class sqlite_backend final : public backend {
   void checkpoint_if_due();
   /// Whether it found the database changed.
   bool on_watcher_wake();
+  /// Whether the file changed since the last wake (another connection's
+  /// commit, or ours where the watcher shares our connection).
+  bool data_changed(live_hub& hub, guarded_connection& c);
+  /// Counts a failed change scan, logs it (rate-limited) and reports health.
+  void note_scan_failure(live_hub& hub, guarded_connection& c, int rc);
   void prune_expired();
   void report_health(health state, const std::string& reason);
 
