@@ -217,6 +217,10 @@ std::string nats_backend::subject_of(const std::string& topic) const {
   return subject_for(cfg_.subject_prefix, topic);
 }
 
+const parley::capabilities& nats_backend::capabilities() const noexcept {
+  return caps_;
+}
+
 result<void> nats_backend::connect(const config::value& backend_config) {
   return connect_typed<nats_config>(*this, backend_config, "NATS");
 }

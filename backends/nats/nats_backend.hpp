@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "backends/nats/nats_config.hpp"
-#include "src/seam/backend.hpp"
+#include "src/seam/backend_operations.hpp"
 
 struct __natsConnection;
 struct __jsCtx;
@@ -32,18 +32,7 @@ class nats_backend final : public backend {
   nats_backend();
   ~nats_backend() override;
 
-  [[nodiscard]] const parley::capabilities& capabilities() const noexcept override { return caps_; }
-  [[nodiscard]] result<void> connect(const config::value& backend_config) override;
-  void disconnect() override;
-  [[nodiscard]] result<std::unique_ptr<subscription>> subscribe(const std::string& topic,
-                                                                subscription_sink& sink) override;
-  [[nodiscard]] result<std::string> post(const post_request& req) override;
-  [[nodiscard]] result<page> fetch_recent(const fetch_request& req) override;
-  [[nodiscard]] result<identity_ref> resolve_identity(const std::string& handle) override;
-  void set_health_listener(health_listener listener) override;
-
-  /// Connects with an already-typed configuration (tests, tools).
-  [[nodiscard]] result<void> connect(const nats_config& cfg);
+  PARLEY_BACKEND_OPERATIONS(nats_config);
 
   /// The stream and subject a topic maps to under this configuration.
   [[nodiscard]] std::string stream_of(const std::string& topic) const;

@@ -12,7 +12,7 @@
 #include "backends/postgres/notify_listener.hpp"
 #include "backends/postgres/pg_schema.hpp"
 #include "backends/postgres/postgres_config.hpp"
-#include "src/seam/backend.hpp"
+#include "src/seam/backend_operations.hpp"
 #include "src/util/group_commit.hpp"
 
 namespace parley::postgres {
@@ -26,18 +26,7 @@ class postgres_backend final : public backend {
   postgres_backend();
   ~postgres_backend() override;
 
-  [[nodiscard]] const parley::capabilities& capabilities() const noexcept override;
-  [[nodiscard]] result<void> connect(const config::value& backend_config) override;
-  void disconnect() override;
-  [[nodiscard]] result<std::unique_ptr<subscription>> subscribe(const std::string& topic,
-                                                                subscription_sink& sink) override;
-  [[nodiscard]] result<std::string> post(const post_request& req) override;
-  [[nodiscard]] result<page> fetch_recent(const fetch_request& req) override;
-  [[nodiscard]] result<identity_ref> resolve_identity(const std::string& handle) override;
-  void set_health_listener(health_listener listener) override;
-
-  /// Connects with an already-typed configuration (tests, tools).
-  [[nodiscard]] result<void> connect(const postgres_config& cfg);
+  PARLEY_BACKEND_OPERATIONS(postgres_config);
 
   /// The combined health (pool and LISTEN connection).
   [[nodiscard]] health current_health() const { return health_->state(); }
