@@ -7,7 +7,7 @@
 #include "actors/messages.hpp"
 #include "actors/nats_agent/agent_control.hpp"
 #include "actors/nats_agent/nats_agent.hpp"
-#include "backends/nats/nats_config.hpp"  // read_context, shared with the NATS backend
+#include "src/nats_client/connection_settings.hpp"
 
 namespace parley {
 
@@ -21,19 +21,13 @@ result<nats_link_settings> resolve_connection(const nats_agent::agent_config& cf
   if (cfg.context) {
     auto ctx = nats::read_context(*cfg.context);
     if (!ctx) return fail(errc::invalid_config, "nats_agent.context: " + ctx.error().message);
-    s.servers = ctx->servers;
-    s.user = ctx->user.value_or("");
-    s.password = ctx->password.value_or("");
-    s.token = ctx->token.value_or("");
-    s.creds = ctx->creds.value_or("");
-    s.tls_cert = ctx->tls_cert.value_or("");
-    s.tls_key = ctx->tls_key.value_or("");
-    s.tls_ca = ctx->tls_ca.value_or("");
+    s.connection = std::move(*ctx);
   }
-  if (!cfg.servers.empty()) s.servers = cfg.servers;
-  if (s.servers.empty()) {
+  auto& servers = s.connection.servers;
+  if (!cfg.servers.empty()) servers = cfg.servers;
+  if (servers.empty()) {
     const char* url = std::getenv("NATS_URL");
-    s.servers.emplace_back(url && *url ? url : "nats://127.0.0.1:4222");
+    servers.emplace_back(url && *url ? url : "nats://127.0.0.1:4222");
   }
   return s;
 }

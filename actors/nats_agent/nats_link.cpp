@@ -3,6 +3,8 @@
 #include <caf/send.hpp>
 #include <nats/nats.h>
 
+#include "src/nats_client/client_options.hpp"
+
 namespace parley {
 
 namespace {
@@ -44,33 +46,19 @@ nats_subscription::~nats_subscription() {
 }
 
 result<std::shared_ptr<nats_link>> nats_link::connect(const nats_link_settings& s) {
-  natsOptions* opts = nullptr;
-  natsOptions_Create(&opts);
-  std::vector<const char*> servers;
-  for (const auto& url : s.servers) servers.push_back(url.c_str());
-  natsOptions_SetServers(opts, servers.data(), static_cast<int>(servers.size()));
-  natsOptions_SetName(opts, s.client_name.c_str());
-  if (!s.user.empty()) natsOptions_SetUserInfo(opts, s.user.c_str(), s.password.c_str());
-  if (!s.token.empty()) natsOptions_SetToken(opts, s.token.c_str());
-  if (!s.creds.empty()) natsOptions_SetUserCredentialsFromFiles(opts, s.creds.c_str(), nullptr);
-  if (!s.tls_ca.empty() || !s.tls_cert.empty()) natsOptions_SetSecure(opts, true);
-  if (!s.tls_ca.empty()) natsOptions_LoadCATrustedCertificates(opts, s.tls_ca.c_str());
-  if (!s.tls_cert.empty() && !s.tls_key.empty())
-    natsOptions_LoadCertificatesChain(opts, s.tls_cert.c_str(), s.tls_key.c_str());
   // An agent must come back after a server restart, however long it takes.
-  natsOptions_SetMaxReconnect(opts, -1);
-  natsOptions_SetReconnectWait(opts, 250);
-  // Chunks are the caller's latency: do not wait for the flusher.
-  natsOptions_SetSendAsap(opts, true);
-  // Thousands of subscriptions (twelve per agent) share a delivery pool
-  // instead of a thread each.
-  natsOptions_UseGlobalMessageDelivery(opts, true);
+  nats::client_policy policy;
+  policy.client_name = s.client_name;
+  policy.max_reconnect_attempts = -1;
+  policy.reconnect_wait_ms = 250;
+  natsOptions* opts = nats::make_client_options(s.connection, policy);
+  if (!opts) return fail(errc::backend_unavailable, "nats_agent: cannot create NATS options: out of memory");
   natsConnection* nc = nullptr;
   const natsStatus st = natsConnection_Connect(&nc, opts);
   natsOptions_Destroy(opts);
   if (st != NATS_OK)
     return fail(errc::backend_unavailable,
-                "nats_agent: cannot connect to NATS at " + (s.servers.empty() ? std::string("?") : s.servers.front()) +
+                "nats_agent: cannot connect to NATS at " + (s.connection.servers.empty() ? std::string("?") : s.connection.servers.front()) +
                     ": " + status_text(st));
   return std::shared_ptr<nats_link>(new nats_link(nc));
 }

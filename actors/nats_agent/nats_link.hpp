@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "src/nats_agent/response_stream.hpp"
+#include "src/nats_client/connection_settings.hpp"
 #include "src/error/result.hpp"
 
 typedef struct __natsConnection natsConnection;
@@ -36,8 +37,7 @@ struct nats_inbound {
 
 /// Where to connect and how to authenticate.
 struct nats_link_settings {
-  std::vector<std::string> servers;
-  std::string user, password, token, creds, tls_cert, tls_key, tls_ca;
+  nats::connection_settings connection;
   /// Shown in the server's connection list (`nats server report connections`).
   std::string client_name = "parley-agent";
 };

@@ -11,6 +11,7 @@
 #include "src/util/iso_time.hpp"
 #include "src/seam/registry.hpp"
 #include "src/seam/typed_connect.hpp"
+#include "src/nats_client/client_options.hpp"
 #include "backends/nats/topic_names.hpp"
 #include "src/util/log.hpp"
 
@@ -216,6 +217,10 @@ std::string nats_backend::subject_of(const std::string& topic) const {
   return subject_for(cfg_.subject_prefix, topic);
 }
 
+const parley::capabilities& nats_backend::capabilities() const noexcept {
+  return caps_;
+}
+
 result<void> nats_backend::connect(const config::value& backend_config) {
   return connect_typed<nats_config>(*this, backend_config, "NATS");
 }
@@ -223,25 +228,12 @@ result<void> nats_backend::connect(const config::value& backend_config) {
 result<void> nats_backend::connect(const nats_config& cfg) {
   if (open_) return fail(errc::internal, "nats backend: connect() called twice");
   cfg_ = cfg;
-  natsOptions_Create(&opts_);
-  std::vector<const char*> servers;
-  for (const auto& s : cfg_.connection.servers) servers.push_back(s.c_str());
-  natsOptions_SetServers(opts_, servers.data(), static_cast<int>(servers.size()));
-  const auto& c = cfg_.connection;
-  if (c.user) natsOptions_SetUserInfo(opts_, c.user->c_str(), c.password ? c.password->c_str() : "");
-  if (c.token) natsOptions_SetToken(opts_, c.token->c_str());
-  if (c.creds) natsOptions_SetUserCredentialsFromFiles(opts_, c.creds->c_str(), nullptr);
-  if (c.tls_ca || c.tls_cert) natsOptions_SetSecure(opts_, true);
-  if (c.tls_ca) natsOptions_LoadCATrustedCertificates(opts_, c.tls_ca->c_str());
-  if (c.tls_cert && c.tls_key) natsOptions_LoadCertificatesChain(opts_, c.tls_cert->c_str(), c.tls_key->c_str());
-  natsOptions_SetMaxReconnect(opts_, static_cast<int>(cfg_.max_reconnect_attempts));
-  natsOptions_SetReconnectWait(opts_, cfg_.reconnect_wait_ms);
-  natsOptions_SetReconnectJitter(opts_, cfg_.reconnect_jitter_ms, cfg_.reconnect_jitter_ms);
-  // Posts and live messages are latency-sensitive: do not wait for the
-  // flusher (about 1 ms per publish otherwise).
-  natsOptions_SetSendAsap(opts_, true);
-  // Many topics, one delivery pool instead of a thread per subscription.
-  natsOptions_UseGlobalMessageDelivery(opts_, true);
+  client_policy policy;
+  policy.max_reconnect_attempts = static_cast<int>(cfg_.max_reconnect_attempts);
+  policy.reconnect_wait_ms = cfg_.reconnect_wait_ms;
+  policy.reconnect_jitter_ms = cfg_.reconnect_jitter_ms;
+  opts_ = make_client_options(cfg_.connection, policy);
+  if (!opts_) return fail(errc::backend_unavailable, "cannot create NATS options: out of memory");
   events_ = new connection_events;
   events_->owner = this;
   natsOptions_SetDisconnectedCB(opts_, forward_event<&nats_backend::on_disconnected>, events_);
@@ -417,6 +409,56 @@ result<std::string> nats_backend::post(const post_request& req) {
   return id;
 }
 
+namespace {
+
+/// Positions `reader` at `start` with a new pull consumer on the stream.
+result<void> open_reader(jsCtx* js, stream_reader& reader, const std::string& stream, const std::string& subject,
+                         std::uint64_t start) {
+  jsSubOptions so;
+  jsSubOptions_Init(&so);
+  so.Stream = stream.c_str();
+  so.Config.DeliverPolicy = js_DeliverByStartSequence;
+  so.Config.OptStartSeq = start;
+  so.Config.AckPolicy = js_AckNone;
+  so.Config.InactiveThreshold = reader_idle_ns;
+  so.Config.FilterSubject = subject.c_str();
+  jsErrCode jerr = static_cast<jsErrCode>(0);
+  const natsStatus s = js_PullSubscribe(&reader.sub, js, subject.c_str(), nullptr, nullptr, &so, &jerr);
+  if (s != NATS_OK) {
+    reader.sub = nullptr;
+    return fail(errc::backend_unavailable, "cannot read stream " + stream + ": " + status_text(s, jerr));
+  }
+  reader.next_seq = start;
+  return {};
+}
+
+/// Fetches until `out` holds `wanted` or the stream has no more; a failed
+/// fetch's status, else NATS_OK.
+natsStatus pull_into(stream_reader& reader, const std::string& topic, std::size_t wanted,
+                     std::int64_t request_timeout_ms, page& out) {
+  while (out.messages.size() < wanted) {
+    jsFetchRequest fr;
+    jsFetchRequest_Init(&fr);
+    fr.Batch = static_cast<int>(wanted - out.messages.size());
+    fr.NoWait = true;
+    fr.Expires = request_timeout_ms * 1'000'000;
+    natsMsgList list{};
+    const natsStatus s = natsSubscription_FetchRequest(&list, reader.sub, &fr);
+    if (s != NATS_OK && s != NATS_TIMEOUT && s != NATS_NOT_FOUND) return s;
+    for (int i = 0; i < list.Count; ++i) {
+      message m = to_message(list.Msgs[i], topic);
+      reader.next_seq = std::stoull(m.backend_msg_id) + 1;
+      out.messages.push_back(std::move(m));
+    }
+    const int got = list.Count;
+    natsMsgList_Destroy(&list);
+    if (got == 0) break;  // the rest was deleted (retention) or not there yet
+  }
+  return NATS_OK;
+}
+
+}  // namespace
+
 result<page> nats_backend::fetch_recent(const fetch_request& req) {
   if (!open_) return fail(errc::not_connected, "nats backend is not connected");
   std::optional<std::uint64_t> since;
@@ -429,6 +471,28 @@ result<page> nats_backend::fetch_recent(const fetch_request& req) {
   if (!connected()) return fail(errc::backend_unavailable, "NATS is not connected");
   if (auto r = ensure_stream(req.topic); !r) return r.error();
   const std::string stream = stream_of(req.topic);
+  auto bounds = stream_bounds_of(stream);
+  if (!bounds) return bounds.error();
+  const std::uint64_t first = bounds->first;
+  const std::uint64_t last = bounds->last;
+
+  const std::size_t limit = std::min(req.limit, caps_.max_page);
+  page out;
+  out.next_cursor = cursor{since ? std::to_string(*since) : (limit == 0 ? caps_.zero_cursor : std::to_string(last))};
+  if (limit == 0) return out;
+  std::uint64_t start = since ? *since + 1 : std::max<std::uint64_t>({first, 1, last >= limit ? last - limit + 1 : 1});
+  if (bounds->messages == 0 || start > last) return out;
+  start = std::max(start, first);
+  const std::size_t wanted = static_cast<std::size_t>(std::min<std::uint64_t>(limit, last - start + 1));
+
+  auto reader = reader_of(req.topic);
+  std::lock_guard reader_lock(reader->mu);
+  if (auto r = read_stream(*reader, req.topic, start, wanted, out); !r) return r.error();
+  if (!out.messages.empty()) out.next_cursor = out.messages.back().cursor;
+  return out;
+}
+
+result<nats_backend::stream_bounds> nats_backend::stream_bounds_of(const std::string& stream) {
   jsStreamInfo* si = nullptr;
   jsErrCode jerr = static_cast<jsErrCode>(0);
   natsStatus s = js_GetStreamInfo(&si, js_, stream.c_str(), nullptr, &jerr);
@@ -439,79 +503,34 @@ result<page> nats_backend::fetch_recent(const fetch_request& req) {
     }
     return fail(errc::backend_unavailable, "stream info of " + stream + " failed: " + status_text(s, jerr));
   }
-  const std::uint64_t first = si->State.FirstSeq;
-  const std::uint64_t last = si->State.LastSeq;
-  const std::uint64_t count_in_stream = si->State.Msgs;
+  stream_bounds out{si->State.FirstSeq, si->State.LastSeq, si->State.Msgs};
   jsStreamInfo_Destroy(si);
-
-  const std::size_t limit = std::min(req.limit, caps_.max_page);
-  page out;
-  out.next_cursor = cursor{since ? std::to_string(*since) : (limit == 0 ? caps_.zero_cursor : std::to_string(last))};
-  if (limit == 0) return out;
-  std::uint64_t start = since ? *since + 1 : std::max<std::uint64_t>({first, 1, last >= limit ? last - limit + 1 : 1});
-  if (count_in_stream == 0 || start > last) return out;
-  start = std::max(start, first);
-  const std::size_t wanted = static_cast<std::size_t>(std::min<std::uint64_t>(limit, last - start + 1));
-
-  std::shared_ptr<stream_reader> reader;
-  {
-    std::lock_guard lock(readers_mu_);
-    auto& slot = readers_[req.topic];
-    if (!slot) slot = std::make_shared<stream_reader>();
-    reader = slot;
-  }
-  std::lock_guard reader_lock(reader->mu);
-  const std::int64_t now = nats_NowInNanoSeconds();
-  if (reader->sub && (reader->next_seq != start || now - reader->last_used_ns > reader_idle_ns / 2)) reader->reset();
-  const std::string subject = subject_of(req.topic);
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (!reader->sub) {
-      jsSubOptions so;
-      jsSubOptions_Init(&so);
-      so.Stream = stream.c_str();
-      so.Config.DeliverPolicy = js_DeliverByStartSequence;
-      so.Config.OptStartSeq = start;
-      so.Config.AckPolicy = js_AckNone;
-      so.Config.InactiveThreshold = reader_idle_ns;
-      so.Config.FilterSubject = subject.c_str();
-      s = js_PullSubscribe(&reader->sub, js_, subject.c_str(), nullptr, nullptr, &so, &jerr);
-      if (s != NATS_OK) {
-        reader->sub = nullptr;
-        return fail(errc::backend_unavailable, "cannot read stream " + stream + ": " + status_text(s, jerr));
-      }
-      reader->next_seq = start;
-    }
-    bool failed = false;
-    while (out.messages.size() < wanted) {
-      jsFetchRequest fr;
-      jsFetchRequest_Init(&fr);
-      fr.Batch = static_cast<int>(wanted - out.messages.size());
-      fr.NoWait = true;
-      fr.Expires = static_cast<std::int64_t>(cfg_.request_timeout_ms) * 1'000'000;
-      natsMsgList list{};
-      s = natsSubscription_FetchRequest(&list, reader->sub, &fr);
-      if (s != NATS_OK && s != NATS_TIMEOUT && s != NATS_NOT_FOUND) {
-        failed = true;
-        break;
-      }
-      for (int i = 0; i < list.Count; ++i) {
-        message m = to_message(list.Msgs[i], req.topic);
-        reader->next_seq = std::stoull(m.backend_msg_id) + 1;
-        out.messages.push_back(std::move(m));
-      }
-      const int got = list.Count;
-      natsMsgList_Destroy(&list);
-      if (got == 0) break;  // the rest was deleted (retention) or not there yet
-    }
-    if (!failed) break;
-    // The consumer expired or the server restarted: one more try with a new one.
-    reader->reset();
-    if (attempt == 1 || !out.messages.empty())
-      return fail(errc::backend_unavailable, "reading stream " + stream + " failed: " + status_text(s));
-  }
-  reader->last_used_ns = nats_NowInNanoSeconds();
-  if (!out.messages.empty()) out.next_cursor = out.messages.back().cursor;
   return out;
+}
+
+std::shared_ptr<stream_reader> nats_backend::reader_of(const std::string& topic) {
+  std::lock_guard lock(readers_mu_);
+  auto& slot = readers_[topic];
+  if (!slot) slot = std::make_shared<stream_reader>();
+  return slot;
+}
+
+result<void> nats_backend::read_stream(stream_reader& reader, const std::string& topic, std::uint64_t start,
+                                       std::size_t wanted, page& out) {
+  const std::int64_t now = nats_NowInNanoSeconds();
+  if (reader.sub && (reader.next_seq != start || now - reader.last_used_ns > reader_idle_ns / 2)) reader.reset();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!reader.sub)
+      if (auto r = open_reader(js_, reader, stream_of(topic), subject_of(topic), start); !r) return r;
+    const natsStatus s = pull_into(reader, topic, wanted, cfg_.request_timeout_ms, out);
+    if (s == NATS_OK) break;
+    // The consumer expired or the server restarted: one more try with a new one.
+    reader.reset();
+    if (attempt == 1 || !out.messages.empty())
+      return fail(errc::backend_unavailable, "reading stream " + stream_of(topic) + " failed: " + status_text(s));
+  }
+  reader.last_used_ns = nats_NowInNanoSeconds();
+  return {};
 }
 
 result<void> nats_backend::start_delivery(const std::shared_ptr<live_sub>& live_ptr) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -10,7 +11,7 @@
 #include <vector>
 
 #include "backends/nats/nats_config.hpp"
-#include "src/seam/backend.hpp"
+#include "src/seam/backend_operations.hpp"
 
 struct __natsConnection;
 struct __jsCtx;
@@ -31,18 +32,7 @@ class nats_backend final : public backend {
   nats_backend();
   ~nats_backend() override;
 
-  [[nodiscard]] const parley::capabilities& capabilities() const noexcept override { return caps_; }
-  [[nodiscard]] result<void> connect(const config::value& backend_config) override;
-  void disconnect() override;
-  [[nodiscard]] result<std::unique_ptr<subscription>> subscribe(const std::string& topic,
-                                                                subscription_sink& sink) override;
-  [[nodiscard]] result<std::string> post(const post_request& req) override;
-  [[nodiscard]] result<page> fetch_recent(const fetch_request& req) override;
-  [[nodiscard]] result<identity_ref> resolve_identity(const std::string& handle) override;
-  void set_health_listener(health_listener listener) override;
-
-  /// Connects with an already-typed configuration (tests, tools).
-  [[nodiscard]] result<void> connect(const nats_config& cfg);
+  PARLEY_BACKEND_OPERATIONS(nats_config);
 
   /// The stream and subject a topic maps to under this configuration.
   [[nodiscard]] std::string stream_of(const std::string& topic) const;
@@ -54,7 +44,22 @@ class nats_backend final : public backend {
   void on_closed();
 
  private:
+  /// A stream's first and last sequence and how many messages it holds.
+  struct stream_bounds {
+    std::uint64_t first = 0;
+    std::uint64_t last = 0;
+    std::uint64_t messages = 0;
+  };
+
   [[nodiscard]] result<void> ensure_stream(const std::string& topic);
+  [[nodiscard]] result<stream_bounds> stream_bounds_of(const std::string& stream);
+  /// The topic's pull consumer, kept between reads of the next page.
+  [[nodiscard]] std::shared_ptr<stream_reader> reader_of(const std::string& topic);
+  /// Reads `wanted` messages from `start` into `out`, on the reader's
+  /// consumer if it is positioned there, else a new one (and one retry).
+  [[nodiscard]] result<void> read_stream(stream_reader& reader, const std::string& topic, std::uint64_t start,
+                                         std::size_t wanted, page& out);
+
   [[nodiscard]] result<void> start_delivery(const std::shared_ptr<live_sub>& live);
   [[nodiscard]] bool connected() const;
   void control_loop();

@@ -6,23 +6,10 @@
 #include <vector>
 
 #include "src/config/value.hpp"
+#include "src/nats_client/connection_settings.hpp"
 #include "src/error/result.hpp"
 
 namespace parley::nats {
-
-/// How to reach and authenticate to NATS: from `servers` (and friends) in
-/// backend_config, or from a NATS CLI context file.
-struct connection_settings {
-  std::vector<std::string> servers;
-  std::optional<std::string> user;
-  std::optional<std::string> password;
-  std::optional<std::string> token;
-  /// A .creds file (JWT + NKey seed).
-  std::optional<std::string> creds;
-  std::optional<std::string> tls_cert;
-  std::optional<std::string> tls_key;
-  std::optional<std::string> tls_ca;
-};
 
 /// `backend_config` of the NATS JetStream backend. servers, subject_prefix,
 /// stream_prefix and retention_days are the original's keys and defaults.
@@ -45,10 +32,5 @@ struct nats_config {
   /// beside it override the context's.
   [[nodiscard]] static nats_config parse(const config::value& v, std::vector<config::problem>& problems);
 };
-
-/// Reads a NATS CLI context file (url, user, password, token, creds, cert,
-/// key, ca; `nkey` is refused with a clear message: cnats needs the public
-/// key beside the seed).
-[[nodiscard]] result<connection_settings> read_context(const std::string& name);
 
 }  // namespace parley::nats

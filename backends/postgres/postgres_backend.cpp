@@ -19,6 +19,8 @@ using clock_type = std::chrono::steady_clock;
 /// A batch is cut at this many posts or this many bytes of content.
 constexpr std::size_t max_batch_posts = 512;
 constexpr std::size_t max_batch_bytes = std::size_t{16} << 20;
+/// A batch's pipeline: BEGIN, lock, INSERT, senders upsert, COMMIT.
+constexpr std::size_t pipelined_statements = 5;
 
 const parley::capabilities postgres_capabilities = [] {
   parley::capabilities c;
@@ -231,8 +233,33 @@ void postgres_backend::commit_batch(std::vector<pending_post*>& batch) {
 bool postgres_backend::run_transaction(connection& c, const std::vector<pending_post*>& posts,
                                        bool& retry_alone) {
   retry_alone = false;
-  PGconn* pc = c.get();
+  std::vector<pg_result> results;
+  if (auto e = send_batch(c, posts, results)) return fail_posts(posts, *e);
+  if (auto e = first_failure(c, results)) {
+    if (c.ok() && PQtransactionStatus(c.get()) != PQTRANS_IDLE) (void)c.exec("ROLLBACK");
+    retry_alone = c.ok() && (e->code == errc::invalid_argument || e->code == errc::payload_too_large);
+    return fail_posts(posts, *e);
+  }
 
+  // Sequence values follow the VALUES order; sort what RETURNING gave so the
+  // pairing does not depend on the order rows come back in.
+  const PGresult* ins = results[2].get();
+  if (static_cast<std::size_t>(PQntuples(ins)) != posts.size())
+    return fail_posts(posts, error{errc::internal, "parley-postgres: INSERT returned " +
+                                                       std::to_string(PQntuples(ins)) + " rows for " +
+                                                       std::to_string(posts.size()) + " posts"});
+  std::vector<std::int64_t> seqs;
+  seqs.reserve(posts.size());
+  for (int i = 0; i < PQntuples(ins); ++i)
+    seqs.push_back(parse_seq_cursor(field(ins, i, 0)).value_or(0));
+  std::sort(seqs.begin(), seqs.end());
+  for (std::size_t i = 0; i < posts.size(); ++i) posts[i]->outcome = std::to_string(seqs[i]);
+  return true;
+}
+
+std::optional<error> postgres_backend::send_batch(connection& c, const std::vector<pending_post*>& posts,
+                                                  std::vector<pg_result>& results) const {
+  PGconn* pc = c.get();
   // Distinct topics and senders of the batch.
   std::vector<std::string> topics;
   std::vector<const std::string*> senders;
@@ -244,17 +271,6 @@ bool postgres_backend::run_transaction(connection& c, const std::vector<pending_
       if (seen_senders.insert(p->req->identity).second) senders.push_back(&p->req->identity);
     }
   }
-
-  auto fail_all = [&](const error& e) {
-    for (auto* p : posts) {
-      const std::string prefix = "parley-postgres: ";
-      std::string msg = e.message;
-      if (msg.rfind(prefix, 0) == 0) msg.erase(0, prefix.size());
-      p->outcome =
-          error{e.code, "parley-postgres: post to topic \"" + p->req->topic + "\": " + msg};
-    }
-    return false;
-  };
 
   // BEGIN; the topics' advisory locks; one multi-row INSERT; the senders
   // upsert; COMMIT — pipelined, so the whole batch is one round trip plus
@@ -275,50 +291,42 @@ bool postgres_backend::run_transaction(connection& c, const std::vector<pending_
   const std::string insert_sql = schema_->insert_messages(posts.size());
   const std::string senders_sql = schema_->upsert_senders(senders.size());
 
-  if (PQenterPipelineMode(pc) != 1) return fail_all(failure(c, nullptr, "entering pipeline mode"));
+  if (PQenterPipelineMode(pc) != 1) return failure(c, nullptr, "entering pipeline mode");
   const param_list none;
   const bool sent = send(pc, "BEGIN", none) &&
                     send(pc, topics.size() > 1 ? lock_topics_sql : lock_topic_sql, lock_params) &&
                     send(pc, insert_sql.c_str(), insert_params) &&
                     send(pc, senders_sql.c_str(), sender_params) && send(pc, "COMMIT", none) &&
                     PQpipelineSync(pc) == 1;
-  std::vector<pg_result> results;
-  if (sent) results = read_pipeline(pc, 5);
+  if (sent) results = read_pipeline(pc, pipelined_statements);
   const bool left_pipeline = PQexitPipelineMode(pc) == 1;
-  if (!sent || !left_pipeline) {
-    // The connection broke mid-batch (or is stuck with results unread): the
-    // pool drops it when the lease ends, as it is not idle.
-    const auto err = failure(c, nullptr, "sending the batch");
-    return fail_all(error{errc::backend_unavailable, err.message});
-  }
+  if (sent && left_pipeline) return std::nullopt;
+  // The connection broke mid-batch (or is stuck with results unread): the
+  // pool drops it when the lease ends, as it is not idle.
+  return error{errc::backend_unavailable, failure(c, nullptr, "sending the batch").message};
+}
 
-  const ExecStatusType want[5] = {PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_TUPLES_OK,
-                                  PGRES_COMMAND_OK, PGRES_COMMAND_OK};
-  for (std::size_t i = 0; i < 5; ++i) {
+std::optional<error> postgres_backend::first_failure(const connection& c, const std::vector<pg_result>& results) {
+  const ExecStatusType want[pipelined_statements] = {PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_TUPLES_OK,
+                                                     PGRES_COMMAND_OK, PGRES_COMMAND_OK};
+  for (std::size_t i = 0; i < pipelined_statements; ++i) {
     if (succeeded(results[i], want[i]) &&
         !(i == 4 && std::string_view(PQcmdStatus(results[i].get())) != "COMMIT"))
       continue;
     // The first statement that failed says why; the rest were skipped.
-    const error e = failure(c, results[i], "commit");
-    if (c.ok() && PQtransactionStatus(pc) != PQTRANS_IDLE) (void)c.exec("ROLLBACK");
-    retry_alone = c.ok() && (e.code == errc::invalid_argument || e.code == errc::payload_too_large);
-    return fail_all(e);
+    return failure(c, results[i], "commit");
   }
+  return std::nullopt;
+}
 
-  // Sequence values follow the VALUES order; sort what RETURNING gave so the
-  // pairing does not depend on the order rows come back in.
-  const PGresult* ins = results[2].get();
-  if (static_cast<std::size_t>(PQntuples(ins)) != posts.size())
-    return fail_all(error{errc::internal, "parley-postgres: INSERT returned " +
-                                              std::to_string(PQntuples(ins)) + " rows for " +
-                                              std::to_string(posts.size()) + " posts"});
-  std::vector<std::int64_t> seqs;
-  seqs.reserve(posts.size());
-  for (int i = 0; i < PQntuples(ins); ++i)
-    seqs.push_back(parse_seq_cursor(field(ins, i, 0)).value_or(0));
-  std::sort(seqs.begin(), seqs.end());
-  for (std::size_t i = 0; i < posts.size(); ++i) posts[i]->outcome = std::to_string(seqs[i]);
-  return true;
+bool postgres_backend::fail_posts(const std::vector<pending_post*>& posts, const error& e) {
+  for (auto* p : posts) {
+    const std::string prefix = "parley-postgres: ";
+    std::string msg = e.message;
+    if (msg.rfind(prefix, 0) == 0) msg.erase(0, prefix.size());
+    p->outcome = error{e.code, "parley-postgres: post to topic \"" + p->req->topic + "\": " + msg};
+  }
+  return false;
 }
 
 // ---- reads ----------------------------------------------------------------

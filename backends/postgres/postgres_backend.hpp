@@ -12,7 +12,7 @@
 #include "backends/postgres/notify_listener.hpp"
 #include "backends/postgres/pg_schema.hpp"
 #include "backends/postgres/postgres_config.hpp"
-#include "src/seam/backend.hpp"
+#include "src/seam/backend_operations.hpp"
 #include "src/util/group_commit.hpp"
 
 namespace parley::postgres {
@@ -26,18 +26,7 @@ class postgres_backend final : public backend {
   postgres_backend();
   ~postgres_backend() override;
 
-  [[nodiscard]] const parley::capabilities& capabilities() const noexcept override;
-  [[nodiscard]] result<void> connect(const config::value& backend_config) override;
-  void disconnect() override;
-  [[nodiscard]] result<std::unique_ptr<subscription>> subscribe(const std::string& topic,
-                                                                subscription_sink& sink) override;
-  [[nodiscard]] result<std::string> post(const post_request& req) override;
-  [[nodiscard]] result<page> fetch_recent(const fetch_request& req) override;
-  [[nodiscard]] result<identity_ref> resolve_identity(const std::string& handle) override;
-  void set_health_listener(health_listener listener) override;
-
-  /// Connects with an already-typed configuration (tests, tools).
-  [[nodiscard]] result<void> connect(const postgres_config& cfg);
+  PARLEY_BACKEND_OPERATIONS(postgres_config);
 
   /// The combined health (pool and LISTEN connection).
   [[nodiscard]] health current_health() const { return health_->state(); }
@@ -51,6 +40,15 @@ class postgres_backend final : public backend {
   /// it failed (outcomes set to the error), with `retry_alone` telling
   /// whether the failure may be one post's fault.
   bool run_transaction(connection& c, const std::vector<pending_post*>& posts, bool& retry_alone);
+  /// Pipelines the batch's statements and reads their results; the error
+  /// if the connection broke on the way.
+  [[nodiscard]] std::optional<error> send_batch(connection& c, const std::vector<pending_post*>& posts,
+                                                std::vector<pg_result>& results) const;
+  /// Why the first statement of the pipeline that failed did, if one did.
+  [[nodiscard]] static std::optional<error> first_failure(const connection& c,
+                                                          const std::vector<pg_result>& results);
+  /// Sets every post's outcome to `e`, naming its topic; returns false.
+  static bool fail_posts(const std::vector<pending_post*>& posts, const error& e);
   [[nodiscard]] result<page> query_page(const fetch_request& req,
                                         const std::optional<std::int64_t>& since,
                                         std::int64_t limit);

@@ -16,12 +16,16 @@
 #include <sstream>
 #include <thread>
 
+#include "conformance/backend_calls.hpp"
 #include "conformance/collecting_sink.hpp"
 #include "backends/postgres/postgres_harness.hpp"
 #include "src/seam/registry.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
+using parley::conformance::fetch;
+using parley::conformance::post_ok;
+using parley::conformance::subscribe_ok;
 using parley::config::value;
 using parley::conformance::collecting_sink;
 using parley::postgres::postgres_backend;
@@ -70,32 +74,6 @@ struct scratch_table {
     return rows;
   }
 };
-
-std::string post(parley::backend& b, const std::string& topic, const std::string& content,
-                 const std::string& who = "me") {
-  auto id = b.post({topic, who, content, std::nullopt});
-  INFO((id ? "" : id.error().message));
-  REQUIRE(id.has_value());
-  return *id;
-}
-
-parley::result<parley::page> fetch(parley::backend& b, const std::string& topic,
-                                   std::optional<std::string> since = std::nullopt,
-                                   std::chrono::milliseconds block = 0ms) {
-  parley::fetch_request req;
-  req.topic = topic;
-  if (since) req.since = parley::cursor{*since};
-  req.block = block;
-  return b.fetch_recent(req);
-}
-
-std::unique_ptr<parley::subscription> subscribe_ok(parley::backend& b, const std::string& topic,
-                                                   parley::subscription_sink& sink) {
-  auto s = b.subscribe(topic, sink);
-  INFO((s ? "" : s.error().message));
-  REQUIRE(s.has_value());
-  return std::move(s).value();
-}
 
 /// Captures what this process writes to stderr while alive.
 class stderr_capture {
@@ -256,7 +234,7 @@ TEST_CASE("postgres: ids are decimal seqs that order numerically past 9 → 10")
   scratch_table t;
   auto b = t.connect();
   std::vector<std::string> ids;
-  for (int i = 0; i < 12; ++i) ids.push_back(post(*b, "ctx", "m" + std::to_string(i)));
+  for (int i = 0; i < 12; ++i) ids.push_back(post_ok(*b, "ctx", "m" + std::to_string(i)));
   for (std::size_t i = 1; i < ids.size(); ++i) CHECK(std::stoll(ids[i]) > std::stoll(ids[i - 1]));
   auto all = fetch(*b, "ctx");
   REQUIRE(all.has_value());
@@ -277,7 +255,7 @@ TEST_CASE("postgres: ids are decimal seqs that order numerically past 9 → 10")
 TEST_CASE("postgres: a since that is not a seq is malformed_cursor naming it and the topic") {
   scratch_table t;
   auto b = t.connect();
-  post(*b, "ctx", "a");
+  post_ok(*b, "ctx", "a");
   for (const char* bad : {"abc", "", "-1", "1.5", " 7", "1-0", "99999999999999999999"}) {
     auto p = fetch(*b, "ctx", std::string(bad));
     REQUIRE_FALSE(p.has_value());
@@ -299,7 +277,7 @@ TEST_CASE("postgres: NUL bytes cannot be stored and are refused up front") {
   auto r = b->post({"ctx", "me", std::string("a\0b", 3), std::nullopt});
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == parley::errc::invalid_argument);
-  const auto id = post(*b, "ctx", "fine");
+  const auto id = post_ok(*b, "ctx", "fine");
   auto p = fetch(*b, "ctx");
   REQUIRE(p.has_value());
   REQUIRE(p->messages.size() == 1);
@@ -393,7 +371,7 @@ TEST_CASE("postgres: a batch spanning topics keeps each topic's order and isolat
 TEST_CASE("postgres: resolve_identity registers handles in the senders table") {
   scratch_table t;
   auto b = t.connect();
-  post(*b, "ctx", "hi", "alice");
+  post_ok(*b, "ctx", "hi", "alice");
   CHECK(t.query("SELECT handle, backend_ref FROM " + t.name + "_senders") ==
         std::vector<std::string>{"alice|alice"});
   auto bob = b->resolve_identity("bob");
@@ -413,7 +391,7 @@ TEST_CASE("postgres: blockMs returns on the NOTIFY, not at the deadline") {
   scratch_table t;
   auto b = t.connect();
   auto other = t.connect();
-  const auto tail = post(*b, "lp", "old");
+  const auto tail = post_ok(*b, "lp", "old");
   std::thread late([&] {
     std::this_thread::sleep_for(100ms);
     (void)other->post({"lp", "me", "fresh", std::nullopt});
@@ -453,7 +431,7 @@ TEST_CASE("postgres: fifty subscriptions on one topic each get every message onc
     subs.push_back(std::move(*s));
   }
   std::vector<std::string> ids;
-  for (int i = 0; i < 30; ++i) ids.push_back(post(*writer, "fan", "n" + std::to_string(i)));
+  for (int i = 0; i < 30; ++i) ids.push_back(post_ok(*writer, "fan", "n" + std::to_string(i)));
   for (auto& s : sinks) {
     auto got = s->wait_for(30, 10s);
     REQUIRE(got.size() == 30);
@@ -481,11 +459,11 @@ TEST_CASE("postgres: cancel stops delivery, also from inside the sink") {
   self.sub = subscribe_ok(*b, "c", self);
   auto gone = subscribe_ok(*b, "c", cancelled);
   auto probe = subscribe_ok(*b, "c", marker);
-  post(*b, "c", "1");
+  post_ok(*b, "c", "1");
   REQUIRE(cancelled.wait_for(1, 5s).size() == 1);
   gone->cancel();
-  post(*b, "c", "2");
-  post(*b, "c", "3");
+  post_ok(*b, "c", "2");
+  post_ok(*b, "c", "3");
   REQUIRE(marker.wait_for(3, 5s).size() == 3);
   CHECK(self.calls == 2);
   CHECK(cancelled.snapshot().size() == 1);
@@ -494,7 +472,7 @@ TEST_CASE("postgres: cancel stops delivery, also from inside the sink") {
     void on_message(parley::message) override { throw std::runtime_error("sink failure"); }
   } thrower;
   auto bad = subscribe_ok(*b, "c", thrower);
-  post(*b, "c", "4");
+  post_ok(*b, "c", "4");
   CHECK(marker.wait_for(4, 5s).size() == 4);
 }
 

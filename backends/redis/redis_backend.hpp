@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "backends/redis/redis_config.hpp"
-#include "src/seam/backend.hpp"
+#include "src/seam/backend_operations.hpp"
 #include "backends/redis/stream_entry.hpp"
 
 namespace parley::redis {
@@ -28,18 +28,7 @@ class redis_backend final : public backend {
   redis_backend();
   ~redis_backend() override;
 
-  [[nodiscard]] const parley::capabilities& capabilities() const noexcept override;
-  [[nodiscard]] result<void> connect(const config::value& backend_config) override;
-  void disconnect() override;
-  [[nodiscard]] result<std::unique_ptr<subscription>> subscribe(const std::string& topic,
-                                                                subscription_sink& sink) override;
-  [[nodiscard]] result<std::string> post(const post_request& req) override;
-  [[nodiscard]] result<page> fetch_recent(const fetch_request& req) override;
-  [[nodiscard]] result<identity_ref> resolve_identity(const std::string& handle) override;
-  void set_health_listener(health_listener listener) override;
-
-  /// Connects with an already-typed configuration (tests, tools).
-  [[nodiscard]] result<void> connect(const redis_config& cfg);
+  PARLEY_BACKEND_OPERATIONS(redis_config);
 
   /// The stream key of a topic.
   [[nodiscard]] std::string key_of(const std::string& topic) const {

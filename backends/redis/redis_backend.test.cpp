@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "conformance/backend_calls.hpp"
 #include "conformance/collecting_sink.hpp"
 #include "backends/redis/redis_backend.hpp"
 #include "backends/redis/redis_connection.hpp"
@@ -20,6 +21,8 @@
 #include "src/seam/registry.hpp"
 
 using namespace std::chrono_literals;
+using parley::conformance::fetch;
+using parley::conformance::post_ok;
 using parley::config::value;
 using parley::conformance::collecting_sink;
 using parley::redis::endpoint;
@@ -41,23 +44,6 @@ std::vector<parley::config::problem> problems_of(const value& v) {
   std::vector<parley::config::problem> problems;
   (void)redis_config::parse(v, problems);
   return problems;
-}
-
-std::string post_ok(parley::backend& b, const std::string& topic, const std::string& content) {
-  auto id = b.post({topic, "me", content, std::nullopt});
-  INFO((id ? "" : id.error().message));
-  REQUIRE(id.has_value());
-  return *id;
-}
-
-parley::result<parley::page> fetch(parley::backend& b, const std::string& topic,
-                                   std::optional<std::string> since = std::nullopt,
-                                   std::chrono::milliseconds block = 0ms) {
-  parley::fetch_request req;
-  req.topic = topic;
-  if (since) req.since = parley::cursor{*since};
-  req.block = block;
-  return b.fetch_recent(req);
 }
 
 /// A loopback port nothing listens on (bound, then released).

@@ -51,6 +51,84 @@ std::string endpoint::describe() const {
   return out;
 }
 
+namespace {
+
+/// Takes `user:pass@` off the front of `authority` into `ep`; false (with
+/// `why`) if its percent-encoding is bad.
+bool take_userinfo(std::string_view& authority, endpoint& ep, std::string& why) {
+  const auto at = authority.rfind('@');
+  if (at == std::string_view::npos) return true;
+  std::string_view userinfo = authority.substr(0, at);
+  authority.remove_prefix(at + 1);
+  const auto colon = userinfo.find(':');
+  auto user = percent_decode(userinfo.substr(0, colon));
+  auto pass = colon == std::string_view::npos ? std::optional<std::string>(std::string{})
+                                              : percent_decode(userinfo.substr(colon + 1));
+  if (!user || !pass) {
+    why = "bad percent-encoding in the credentials of the url";
+    return false;
+  }
+  if (colon == std::string_view::npos) {
+    // `redis://secret@host`: a lone userinfo is the password, as redis-cli reads it.
+    ep.password = *user;
+  } else {
+    ep.user = *user;
+    ep.password = *pass;
+  }
+  return true;
+}
+
+/// Splits `host:port` or `[v6]:port` (the port may be absent); false (with
+/// `why`) if the brackets are off.
+bool split_host_port(std::string_view authority, std::string_view& host, std::string_view& port,
+                     const std::string& url, std::string& why) {
+  if (authority.empty() || authority.front() != '[') {
+    const auto colon = authority.rfind(':');
+    host = authority.substr(0, colon);
+    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
+    return true;
+  }
+  const auto close = authority.find(']');
+  if (close == std::string_view::npos) {
+    why = "unterminated IPv6 address in '" + url + "'";
+    return false;
+  }
+  host = authority.substr(1, close - 1);
+  std::string_view after = authority.substr(close + 1);
+  if (after.empty()) return true;
+  if (after.front() != ':') {
+    why = "unexpected text after the IPv6 address in '" + url + "'";
+    return false;
+  }
+  port = after.substr(1);
+  return true;
+}
+
+/// Sets the port and database number of `ep` from the url's text for them
+/// (each may be empty: the default stays); false (with `why`) if bad.
+bool set_port_and_db(endpoint& ep, std::string_view port, std::string_view path, const std::string& url,
+                     std::string& why) {
+  if (!port.empty()) {
+    auto p = parse_small_int(port, 65535);
+    if (!p || *p == 0) {
+      why = "bad port '" + std::string(port) + "' in '" + url + "'";
+      return false;
+    }
+    ep.port = *p;
+  }
+  if (!path.empty()) {
+    auto db = parse_small_int(path, 1'000'000);
+    if (!db) {
+      why = "the path of the url must be a database number, got '/" + std::string(path) + "'";
+      return false;
+    }
+    ep.db = *db;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<endpoint> endpoint::parse(const std::string& url, std::string& why) {
   constexpr std::string_view scheme = "redis://";
   if (url.rfind("rediss://", 0) == 0) {
@@ -75,68 +153,16 @@ std::optional<endpoint> endpoint::parse(const std::string& url, std::string& why
   std::string_view authority = rest.substr(0, slash);
   std::string_view path =
       slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
-  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
-    std::string_view userinfo = authority.substr(0, at);
-    authority.remove_prefix(at + 1);
-    const auto colon = userinfo.find(':');
-    auto user = percent_decode(userinfo.substr(0, colon));
-    auto pass = colon == std::string_view::npos ? std::optional<std::string>(std::string{})
-                                                : percent_decode(userinfo.substr(colon + 1));
-    if (!user || !pass) {
-      why = "bad percent-encoding in the credentials of the url";
-      return std::nullopt;
-    }
-    if (colon == std::string_view::npos) {
-      // `redis://secret@host`: a lone userinfo is the password, as redis-cli reads it.
-      ep.password = *user;
-    } else {
-      ep.user = *user;
-      ep.password = *pass;
-    }
-  }
+  if (!take_userinfo(authority, ep, why)) return std::nullopt;
   std::string_view host;
   std::string_view port;
-  if (!authority.empty() && authority.front() == '[') {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) {
-      why = "unterminated IPv6 address in '" + url + "'";
-      return std::nullopt;
-    }
-    host = authority.substr(1, close - 1);
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') {
-        why = "unexpected text after the IPv6 address in '" + url + "'";
-        return std::nullopt;
-      }
-      port = after.substr(1);
-    }
-  } else {
-    const auto colon = authority.rfind(':');
-    host = authority.substr(0, colon);
-    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
-  }
+  if (!split_host_port(authority, host, port, url, why)) return std::nullopt;
   if (host.empty()) {
     why = "no host in '" + url + "'";
     return std::nullopt;
   }
   ep.host = std::string(host);
-  if (!port.empty()) {
-    auto p = parse_small_int(port, 65535);
-    if (!p || *p == 0) {
-      why = "bad port '" + std::string(port) + "' in '" + url + "'";
-      return std::nullopt;
-    }
-    ep.port = *p;
-  }
-  if (!path.empty()) {
-    auto db = parse_small_int(path, 1'000'000);
-    if (!db) {
-      why = "the path of the url must be a database number, got '/" + std::string(path) + "'";
-      return std::nullopt;
-    }
-    ep.db = *db;
-  }
+  if (!set_port_and_db(ep, port, path, url, why)) return std::nullopt;
   return ep;
 }
 

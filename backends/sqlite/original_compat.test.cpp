@@ -5,11 +5,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "backends/sqlite/sqlite_backend.hpp"
+#include "backends/sqlite/sqlite_harness.hpp"
 #include "tests/support/temp_dir.hpp"
 
-using parley::sqlite::sqlite_backend;
-using parley::sqlite::sqlite_config;
+using parley::sqlite::testing::open_sqlite;
 
 namespace {
 
@@ -68,16 +67,6 @@ struct raw_db {
   }
 };
 
-std::unique_ptr<sqlite_backend> open_ours(const std::string& path) {
-  auto b = std::make_unique<sqlite_backend>();
-  sqlite_config cfg;
-  cfg.db_path = path;
-  auto r = b->connect(cfg);
-  INFO((r ? "" : r.error().message));
-  REQUIRE(r.has_value());
-  return b;
-}
-
 }  // namespace
 
 TEST_CASE("original compat: a database the original wrote reads correctly") {
@@ -88,7 +77,7 @@ TEST_CASE("original compat: a database the original wrote reads correctly") {
     db.exec(original_ddl);
     db.exec(original_rows);
   }
-  auto b = open_ours(path);
+  auto b = open_sqlite(path);
   parley::fetch_request req;
   req.topic = "ctx";
   auto p = b->fetch_recent(req);
@@ -126,7 +115,7 @@ TEST_CASE("original compat: what we write reads with the original's queries") {
   parley::testing::temp_dir dir;
   const auto path = dir.file("parley.db");
   {
-    auto b = open_ours(path);
+    auto b = open_sqlite(path);
     REQUIRE(b->post({"ctx", "claude-a", "first", std::nullopt}).has_value());
     REQUIRE(b->post({"other", "bob", "elsewhere", std::nullopt}).has_value());
     REQUIRE(b->post({"ctx", "claude-b", "second", std::string("1")}).has_value());

@@ -609,6 +609,59 @@ result<identity_ref> sqlite_backend::resolve_identity(const std::string& handle)
   return identity_ref{handle, handle};
 }
 
+namespace {
+
+/// Scanned rows per statement run: a longer scan runs again.
+constexpr int scan_batch_rows = 1024;
+
+/// The message with sequence `id` of `topic`, or nullopt if it is gone.
+std::optional<message> read_row(guarded_connection& c, std::int64_t id, const std::string& topic) {
+  std::optional<message> msg;
+  c.row.bind(1, id);
+  if (c.row.step() == SQLITE_ROW) {
+    msg = message{};
+    msg->topic = topic;
+    msg->backend_msg_id = std::to_string(id);
+    msg->cursor = parley::cursor{msg->backend_msg_id};
+    msg->sender_handle = c.row.column_text(0);
+    msg->content = c.row.column_text(1);
+    msg->timestamp = c.row.column_text(2);
+    if (!c.row.column_is_null(3)) msg->in_reply_to = c.row.column_text(3);
+    msg->mentions = parse_mentions(msg->content);
+  }
+  c.row.reset();
+  return msg;
+}
+
+/// One run of the scan after hub.scanned_up_to: each new row goes to the
+/// subscribers of its topic that have not had it. The scan's final status
+/// and how many rows it read.
+std::pair<int, int> deliver_new_rows(live_hub& hub, guarded_connection& c) {
+  c.scan.bind(1, hub.scanned_up_to);
+  int rows = 0;
+  int rc;
+  while ((rc = c.scan.step()) == SQLITE_ROW) {
+    ++rows;
+    const std::int64_t id = c.scan.column_int(0);
+    hub.scanned_up_to = id;
+    const std::string topic = c.scan.column_text(1);
+    auto [first, last] = hub.by_topic.equal_range(topic);
+    std::optional<message> msg;
+    for (auto it = first; it != last; ++it) {
+      live_entry& e = *it->second;
+      if (id <= e.last_delivered) continue;
+      if (!msg) msg = read_row(c, id, topic);
+      if (!msg) break;  // deleted by retention meanwhile
+      e.last_delivered = id;
+      e.sink->on_message(*msg);
+    }
+  }
+  c.scan.reset();
+  return {rc, rows};
+}
+
+}  // namespace
+
 bool sqlite_backend::on_watcher_wake() {
   checkpoint_if_due();
   if (cfg_.retention_days && now_epoch_ms() - last_prune_ms_ >= prune_interval_ms) prune_expired();
@@ -618,15 +671,7 @@ bool sqlite_backend::on_watcher_wake() {
   if (hub->closed) return true;
   guarded_connection& c = *hub->conn;
   std::lock_guard conn_lock(c.mu);
-
-  // data_version changes when another connection commits. With a single
-  // shared connection (":memory:") only our own flag says so.
-  std::int64_t version = -1;
-  if (c.data_version.step() == SQLITE_ROW) version = c.data_version.column_int(0);
-  c.data_version.reset();
-  const bool local = local_commit_.exchange(false);
-  if (version == hub->data_version && !(local && hub->conn == writer_)) return false;
-  hub->data_version = version;
+  if (!data_changed(*hub, c)) return false;
 
   const std::int64_t seq = c.max_sequence();
   if (seq < hub->scanned_up_to) {
@@ -640,63 +685,45 @@ bool sqlite_backend::on_watcher_wake() {
   }
 
   for (;;) {
-    c.scan.bind(1, hub->scanned_up_to);
-    int rows = 0;
-    int rc;
-    while ((rc = c.scan.step()) == SQLITE_ROW) {
-      ++rows;
-      const std::int64_t id = c.scan.column_int(0);
-      hub->scanned_up_to = id;
-      const std::string topic = c.scan.column_text(1);
-      auto [first, last] = hub->by_topic.equal_range(topic);
-      if (first == last) continue;
-      std::optional<message> msg;
-      for (auto it = first; it != last; ++it) {
-        live_entry& e = *it->second;
-        if (id <= e.last_delivered) continue;
-        if (!msg) {
-          c.row.bind(1, id);
-          if (c.row.step() == SQLITE_ROW) {
-            msg = message{};
-            msg->topic = topic;
-            msg->backend_msg_id = std::to_string(id);
-            msg->cursor = parley::cursor{msg->backend_msg_id};
-            msg->sender_handle = c.row.column_text(0);
-            msg->content = c.row.column_text(1);
-            msg->timestamp = c.row.column_text(2);
-            if (!c.row.column_is_null(3)) msg->in_reply_to = c.row.column_text(3);
-            msg->mentions = parse_mentions(msg->content);
-          }
-          c.row.reset();
-          if (!msg) break;  // deleted by retention meanwhile
-        }
-        e.last_delivered = id;
-        e.sink->on_message(*msg);
-      }
-    }
-    c.scan.reset();
+    const auto [rc, rows] = deliver_new_rows(*hub, c);
     if (rc != SQLITE_DONE) {
-      if (!is_busy(rc)) {
-        const std::int64_t now = now_epoch_ms();
-        ++hub->failures;
-        if (hub->failures == 1 || now - hub->last_error_log_ms >= error_log_interval_ms) {
-          hub->last_error_log_ms = now;
-          log::warn("sqlite", "change scan failed (#" + std::to_string(hub->failures) +
-                                  "): " + c.db.last_error() + "; retrying");
-          report_health(health::retrying, c.db.last_error());
-        }
-      }
-      // Force a rescan at the next wake even if data_version is unchanged.
-      hub->data_version = -1;
+      note_scan_failure(*hub, c, rc);
       return false;
     }
     if (hub->failures > 0) {
       hub->failures = 0;
       report_health(health::connected, "change scan recovered");
     }
-    if (rows < 1024) break;
+    if (rows < scan_batch_rows) break;
   }
   return true;
+}
+
+bool sqlite_backend::data_changed(live_hub& hub, guarded_connection& c) {
+  // data_version changes when another connection commits. With a single
+  // shared connection (":memory:") only our own flag says so.
+  std::int64_t version = -1;
+  if (c.data_version.step() == SQLITE_ROW) version = c.data_version.column_int(0);
+  c.data_version.reset();
+  const bool local = local_commit_.exchange(false);
+  if (version == hub.data_version && !(local && hub.conn == writer_)) return false;
+  hub.data_version = version;
+  return true;
+}
+
+void sqlite_backend::note_scan_failure(live_hub& hub, guarded_connection& c, int rc) {
+  if (!is_busy(rc)) {
+    const std::int64_t now = now_epoch_ms();
+    ++hub.failures;
+    if (hub.failures == 1 || now - hub.last_error_log_ms >= error_log_interval_ms) {
+      hub.last_error_log_ms = now;
+      log::warn("sqlite", "change scan failed (#" + std::to_string(hub.failures) + "): " + c.db.last_error() +
+                              "; retrying");
+      report_health(health::retrying, c.db.last_error());
+    }
+  }
+  // Force a rescan at the next wake even if data_version is unchanged.
+  hub.data_version = -1;
 }
 
 void sqlite_backend::prune_expired() {

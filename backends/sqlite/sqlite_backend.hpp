@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-#include "src/seam/backend.hpp"
+#include "src/seam/backend_operations.hpp"
 #include "backends/sqlite/sqlite_config.hpp"
 #include "src/util/group_commit.hpp"
 
@@ -26,22 +26,12 @@ class sqlite_backend final : public backend {
   sqlite_backend();
   ~sqlite_backend() override;
 
-  [[nodiscard]] const parley::capabilities& capabilities() const noexcept override;
-  [[nodiscard]] result<void> connect(const config::value& backend_config) override;
-  void disconnect() override;
-  [[nodiscard]] result<std::unique_ptr<subscription>> subscribe(const std::string& topic,
-                                                                subscription_sink& sink) override;
-  [[nodiscard]] result<std::string> post(const post_request& req) override;
-  [[nodiscard]] result<page> fetch_recent(const fetch_request& req) override;
-  [[nodiscard]] result<identity_ref> resolve_identity(const std::string& handle) override;
-  void set_health_listener(health_listener listener) override;
+  PARLEY_BACKEND_OPERATIONS(sqlite_config);
+
   /// The fast paths: a commit or read that needs no lock another thread or
   /// process holds and no flush to disk (synchronous=NORMAL in WAL mode).
   [[nodiscard]] std::optional<result<std::string>> try_post(const post_request& req) override;
   [[nodiscard]] std::optional<result<page>> try_fetch_recent(const fetch_request& req) override;
-
-  /// Connects with an already-typed configuration (tests, tools).
-  [[nodiscard]] result<void> connect(const sqlite_config& cfg);
 
  private:
   struct pending_post;
@@ -62,6 +52,11 @@ class sqlite_backend final : public backend {
   void checkpoint_if_due();
   /// Whether it found the database changed.
   bool on_watcher_wake();
+  /// Whether the file changed since the last wake (another connection's
+  /// commit, or ours where the watcher shares our connection).
+  bool data_changed(live_hub& hub, guarded_connection& c);
+  /// Counts a failed change scan, logs it (rate-limited) and reports health.
+  void note_scan_failure(live_hub& hub, guarded_connection& c, int rc);
   void prune_expired();
   void report_health(health state, const std::string& reason);
 

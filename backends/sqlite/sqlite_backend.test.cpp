@@ -10,52 +10,29 @@
 #include <set>
 #include <thread>
 
+#include "conformance/backend_calls.hpp"
 #include "conformance/collecting_sink.hpp"
 #include "src/seam/registry.hpp"
 #include "backends/sqlite/sqlite_backend.hpp"
+#include "backends/sqlite/sqlite_harness.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "backends/sqlite/writer_process.hpp"
 
 using namespace std::chrono_literals;
+using parley::conformance::fetch;
+using parley::conformance::post_ok;
 using parley::config::value;
 using parley::conformance::collecting_sink;
 using parley::sqlite::sqlite_backend;
 using parley::sqlite::sqlite_config;
-
-namespace {
-
-std::unique_ptr<sqlite_backend> open_db(const std::string& path) {
-  auto b = std::make_unique<sqlite_backend>();
-  sqlite_config cfg;
-  cfg.db_path = path;
-  auto r = b->connect(cfg);
-  INFO((r ? "" : r.error().message));
-  REQUIRE(r.has_value());
-  return b;
-}
-
-std::string post(parley::backend& b, const std::string& topic, const std::string& content) {
-  auto id = b.post({topic, "me", content, std::nullopt});
-  REQUIRE(id.has_value());
-  return *id;
-}
-
-parley::result<parley::page> fetch(parley::backend& b, const std::string& topic,
-                                   std::optional<std::string> since = std::nullopt) {
-  parley::fetch_request req;
-  req.topic = topic;
-  if (since) req.since = parley::cursor{*since};
-  return b.fetch_recent(req);
-}
-
-}  // namespace
+using parley::sqlite::testing::open_sqlite;
 
 TEST_CASE("sqlite: ids are decimal rowids from 1 and double as cursors") {
   parley::testing::temp_dir dir;
-  auto b = open_db(dir.file("p.db"));
-  CHECK(post(*b, "ctx", "hello @bob") == "1");
-  CHECK(post(*b, "other", "x") == "2");
-  CHECK(post(*b, "ctx", "again") == "3");
+  auto b = open_sqlite(dir.file("p.db"));
+  CHECK(post_ok(*b, "ctx", "hello @bob") == "1");
+  CHECK(post_ok(*b, "other", "x") == "2");
+  CHECK(post_ok(*b, "ctx", "again") == "3");
   auto p = fetch(*b, "ctx");
   REQUIRE(p.has_value());
   REQUIRE(p->messages.size() == 2);
@@ -69,8 +46,8 @@ TEST_CASE("sqlite: ids are decimal rowids from 1 and double as cursors") {
 
 TEST_CASE("sqlite: foreign and malformed cursors are rejected with the original's message") {
   parley::testing::temp_dir dir;
-  auto b = open_db(dir.file("p.db"));
-  post(*b, "ctx", "a");
+  auto b = open_sqlite(dir.file("p.db"));
+  post_ok(*b, "ctx", "a");
   for (const std::string bad : {"s123_456", "m123abc", "", "-1", "1.5", " 1"}) {
     auto p = fetch(*b, "ctx", bad);
     REQUIRE_FALSE(p.has_value());
@@ -86,7 +63,7 @@ TEST_CASE("sqlite: a cursor beyond the database (a reset file) reads the recent 
   sqlite_config cfg;
   cfg.db_path = ":memory:";
   REQUIRE(b->connect(cfg).has_value());
-  for (int i = 1; i <= 3; ++i) post(*b, "ctx", "post-reset-" + std::to_string(i));
+  for (int i = 1; i <= 3; ++i) post_ok(*b, "ctx", "post-reset-" + std::to_string(i));
   for (const std::string stale : {"5", "99999999999999999999999"}) {
     auto p = fetch(*b, "ctx", stale);
     REQUIRE(p.has_value());
@@ -104,7 +81,7 @@ TEST_CASE("sqlite: an in-memory database delivers live to its own subscribers") 
   collecting_sink sink;
   auto sub = b.subscribe("ctx", sink);
   REQUIRE(sub.has_value());
-  post(b, "ctx", "live");
+  post_ok(b, "ctx", "live");
   auto got = sink.wait_for(1, 5s);
   REQUIRE(got.size() == 1);
   CHECK(got[0].content == "live");
@@ -114,9 +91,9 @@ TEST_CASE("sqlite: retention_days 0 prunes everything on connect and ids keep gr
   parley::testing::temp_dir dir;
   const auto path = dir.file("p.db");
   {
-    auto b = open_db(path);
-    post(*b, "ctx", "old-1");
-    post(*b, "other", "old-2");
+    auto b = open_sqlite(path);
+    post_ok(*b, "ctx", "old-1");
+    post_ok(*b, "other", "old-2");
   }
   sqlite_backend b;
   sqlite_config cfg;
@@ -126,14 +103,14 @@ TEST_CASE("sqlite: retention_days 0 prunes everything on connect and ids keep gr
   auto p = fetch(b, "ctx");
   REQUIRE(p.has_value());
   CHECK(p->messages.empty());
-  CHECK(post(b, "ctx", "new") == "3");
+  CHECK(post_ok(b, "ctx", "new") == "3");
 }
 
 TEST_CASE("sqlite: the database and its WAL sidecars are private to the owner") {
   parley::testing::temp_dir dir;
   const auto path = dir.file("p.db");
-  auto b = open_db(path);
-  post(*b, "ctx", "x");
+  auto b = open_sqlite(path);
+  post_ok(*b, "ctx", "x");
   for (const char* suffix : {"", "-wal", "-shm"}) {
     struct stat st {};
     if (::stat((path + suffix).c_str(), &st) != 0) continue;
@@ -194,24 +171,24 @@ TEST_CASE("sqlite: a post from another process arrives live without waiting for 
 
 TEST_CASE("sqlite: cancelling a subscription stops its delivery only") {
   parley::testing::temp_dir dir;
-  auto b = open_db(dir.file("p.db"));
+  auto b = open_sqlite(dir.file("p.db"));
   collecting_sink kept;
   collecting_sink dropped;
   auto keep = b->subscribe("ctx", kept);
   auto drop = b->subscribe("ctx", dropped);
   REQUIRE(keep.has_value());
   REQUIRE(drop.has_value());
-  post(*b, "ctx", "one");
+  post_ok(*b, "ctx", "one");
   REQUIRE(dropped.wait_for(1, 5s).size() == 1);
   (*drop)->cancel();
-  post(*b, "ctx", "two");
+  post_ok(*b, "ctx", "two");
   REQUIRE(kept.wait_for(2, 5s).size() == 2);
   CHECK(dropped.snapshot().size() == 1);
 }
 
 TEST_CASE("sqlite: concurrent posts from many threads are all acknowledged, ids unique") {
   parley::testing::temp_dir dir;
-  auto b = open_db(dir.file("p.db"));
+  auto b = open_sqlite(dir.file("p.db"));
   constexpr int threads = 8;
   constexpr int per_thread = 50;
   std::vector<std::vector<std::string>> ids(threads);
@@ -241,7 +218,7 @@ TEST_CASE("sqlite: concurrent posts from many threads are all acknowledged, ids 
 TEST_CASE("sqlite: the fast paths write and read without waiting and step aside when they would") {
   parley::testing::temp_dir dir;
   const std::string path = dir.file("p.db");
-  auto b = open_db(path);
+  auto b = open_sqlite(path);
   const parley::post_request req{"ctx", "me", "fast", std::nullopt};
 
   auto done = b->try_post(req);
@@ -271,7 +248,7 @@ TEST_CASE("sqlite: the fast paths write and read without waiting and step aside 
     std::this_thread::sleep_for(50ms);
     sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr);
   });
-  CHECK(post(*b, "ctx", "slow") == "2");
+  CHECK(post_ok(*b, "ctx", "slow") == "2");
   release.join();
   sqlite3_close(other);
   CHECK(b->try_post(req).has_value());
@@ -285,13 +262,13 @@ TEST_CASE("sqlite: with synchronous=full every post takes the slow path") {
   cfg.synchronous = "full";
   REQUIRE(b->connect(cfg).has_value());
   CHECK_FALSE(b->try_post({"ctx", "me", "x", std::nullopt}).has_value());
-  CHECK(post(*b, "ctx", "x") == "1");
+  CHECK(post_ok(*b, "ctx", "x") == "1");
 }
 
 TEST_CASE("sqlite: the WAL is checkpointed off the post path and stays bounded") {
   parley::testing::temp_dir dir;
   const std::string path = dir.file("p.db");
-  auto b = open_db(path);
+  auto b = open_sqlite(path);
   const std::string body(200, 'x');
   // Each post adds three WAL pages (table, index, sqlite_sequence): 20,000
   // posts would be 240 MB of WAL without checkpoints. A writer this fast (a
@@ -299,7 +276,7 @@ TEST_CASE("sqlite: the WAL is checkpointed off the post path and stays bounded")
   // thousand pages; measured peaks were 18-26 MB.
   for (int i = 0; i < 20000; ++i) {
     auto fast = b->try_post({"ctx", "me", body, std::nullopt});
-    if (!fast) post(*b, "ctx", body);
+    if (!fast) post_ok(*b, "ctx", body);
     else REQUIRE(fast->has_value());
   }
   struct stat st {};

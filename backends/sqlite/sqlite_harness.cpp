@@ -2,10 +2,22 @@
 
 #include "backends/sqlite/writer_process.hpp"
 
+#include <catch2/catch.hpp>
+
 #include <stdexcept>
 #include <vector>
 
 namespace parley::sqlite::testing {
+
+std::unique_ptr<sqlite_backend> open_sqlite(const std::string& path) {
+  auto b = std::make_unique<sqlite_backend>();
+  sqlite_config cfg;
+  cfg.db_path = path;
+  auto r = b->connect(cfg);
+  INFO((r ? "" : r.error().message));
+  REQUIRE(r.has_value());
+  return b;
+}
 
 std::unique_ptr<backend> sqlite_harness::connect_backend() {
   auto b = std::make_unique<sqlite_backend>();

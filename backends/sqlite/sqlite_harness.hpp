@@ -8,6 +8,9 @@
 
 namespace parley::sqlite::testing {
 
+/// A backend connected to the database file at `path`; requires success.
+[[nodiscard]] std::unique_ptr<sqlite_backend> open_sqlite(const std::string& path);
+
 /// Runs the conformance suite on a fresh database file per test case.
 class sqlite_harness final : public conformance::harness {
  public:
