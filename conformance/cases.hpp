@@ -29,6 +29,7 @@ void in_reply_to_round_trips(harness& h);
 void two_subscribers_each_get_every_message_once(harness& h);
 void other_instance_post_arrives_live(harness& h);
 void live_delivery_is_in_cursor_order(harness& h);
+void post_returns_the_stored_message(harness& h);
 
 }  // namespace parley::conformance
 
@@ -59,4 +60,5 @@ void live_delivery_is_in_cursor_order(harness& h);
   PARLEY_CONFORMANCE_CASE(SUITE, HARNESS, in_reply_to_round_trips)                      \
   PARLEY_CONFORMANCE_CASE(SUITE, HARNESS, two_subscribers_each_get_every_message_once)  \
   PARLEY_CONFORMANCE_CASE(SUITE, HARNESS, other_instance_post_arrives_live)             \
-  PARLEY_CONFORMANCE_CASE(SUITE, HARNESS, live_delivery_is_in_cursor_order)
+  PARLEY_CONFORMANCE_CASE(SUITE, HARNESS, live_delivery_is_in_cursor_order)             \
+  PARLEY_CONFORMANCE_CASE(SUITE, HARNESS, post_returns_the_stored_message)

@@ -64,7 +64,8 @@ void call_post(session_ptr self, const std::string& id_json, mcp::post_args args
       .then([self, id_json, tool](post_result& r) {
         done(self);
         count(self, tool, r.has_value());
-        answer(self, id_json, r, [](const std::string& id) { return mcp::render_post(id); });
+        answer(self, id_json, r,
+               [](const stored_post& p) { return mcp::render_post(p.msg.backend_msg_id); });
       }, on_failure(self, id_json));
 }
 

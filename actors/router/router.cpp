@@ -9,6 +9,7 @@
 #include <set>
 
 #include "src/mcp/protocol.hpp"
+#include "actors/backend_connection/backend_connection.hpp"
 #include "actors/messages.hpp"
 #include "src/model/seen_set.hpp"
 #include "actors/topic_subscription/topic_subscription.hpp"
@@ -74,7 +75,7 @@ struct pending_join {
 };
 
 struct router_state {
-  caf::actor backend_conn;
+  backend_door door;
   router_settings settings;
   std::map<session_id, session_entry> sessions;
   std::map<std::string, topic_entry> topics;
@@ -93,7 +94,7 @@ topic_entry& ensure_topic(self_ptr self, const std::string& topic) {
   auto it = st.topics.find(topic);
   if (it != st.topics.end()) return it->second;
   auto& entry = st.topics[topic];
-  entry.sub = spawn_topic_subscription(self, st.backend_conn, topic);
+  entry.sub = spawn_topic_subscription(self, st.door.conn(), topic);
   return entry;
 }
 
@@ -182,7 +183,7 @@ void refetch(self_ptr self, std::uint64_t poll_id) {
     return;
   }
   it->second.fetching = true;
-  self->request(st.backend_conn, backend_timeout, fetch_cmd{it->second.req})
+  self->request(st.door.conn(), backend_timeout, fetch_cmd{it->second.req})
       .then(
           [self, poll_id](fetch_result& r) {
             auto poll = self->state.polls.find(poll_id);
@@ -223,9 +224,10 @@ std::optional<error> check_topic(const session_entry& s, const std::string& topi
   return std::nullopt;
 }
 
-/// Writes a session's post durably, then pokes the topic's subscription so
-/// the other local sessions get it at once. Deliveries to the posting session
-/// on that topic wait until the id is known, so its own post is recognized.
+/// Writes a session's post durably, then hands the stored message to the
+/// topic's subscription so the other local sessions get it at once.
+/// Deliveries to the posting session on that topic wait until the id is
+/// known, so its own post is recognized.
 caf::result<post_result> post_for(self_ptr self, session_id sid, post_request req) {
   auto& st = self->state;
   const std::string topic = req.topic;
@@ -234,21 +236,19 @@ caf::result<post_result> post_for(self_ptr self, session_id sid, post_request re
     auto& pst = self->state.session_topics[{sid, topic}];
     pst.inflight--;
     if (r && *r) {
-      pst.own_ids.push_back(**r);
+      pst.own_ids.push_back((*r)->msg.backend_msg_id);
       if (pst.own_ids.size() > own_ids_kept) pst.own_ids.pop_front();
       if (auto t = self->state.topics.find(topic); t != self->state.topics.end())
-        self->send(t->second.sub, poke{});
+        self->send(t->second.sub, local_post{**r});
     }
     flush_held(self, sid, topic);
   };
-  if (st.settings.fast_path) {
-    if (auto done = st.settings.fast_path->try_post(req)) {
-      settle(&*done);
-      return std::move(*done);
-    }
+  if (auto done = st.door.try_post(req)) {
+    settle(&*done);
+    return std::move(*done);
   }
   auto rp = self->make_response_promise();
-  self->request(st.backend_conn, backend_timeout, post_cmd{std::move(req)})
+  self->request(st.door.conn(), backend_timeout, post_cmd{std::move(req)})
       .then(
           [settle, rp](post_result& r) mutable {
             settle(&r);
@@ -262,8 +262,8 @@ caf::result<post_result> post_for(self_ptr self, session_id sid, post_request re
   return rp;
 }
 
-caf::behavior router(self_ptr self, caf::actor backend_conn, router_settings settings) {
-  self->state.backend_conn = std::move(backend_conn);
+caf::behavior router(self_ptr self, backend_door door, router_settings settings) {
+  self->state.door = std::move(door);
   self->state.settings = std::move(settings);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
@@ -385,13 +385,13 @@ caf::behavior router(self_ptr self, caf::actor backend_conn, router_settings set
         const std::int64_t budget =
             std::min<std::int64_t>(f.args.block_ms.value_or(0), s->second.profile->block_max_ms);
         if (budget <= 0) {
-          self->delegate(st.backend_conn, fetch_cmd{std::move(req)});
+          self->delegate(st.door.conn(), fetch_cmd{std::move(req)});
           return caf::delegated<fetch_result>{};
         }
         auto rp = self->make_response_promise();
         const session_id sid = f.id;
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(budget);
-        self->request(st.backend_conn, backend_timeout, fetch_cmd{req})
+        self->request(st.door.conn(), backend_timeout, fetch_cmd{req})
             .then(
                 [self, sid, req, rp, deadline](fetch_result& r) mutable {
                   if (!r || !r->messages.empty()) {
@@ -430,7 +430,7 @@ caf::behavior router(self_ptr self, caf::actor backend_conn, router_settings set
         req.topic = s->second.profile->presence_topic.empty() ? st.settings.presence_topic
                                                               : s->second.profile->presence_topic;
         req.limit = st.settings.roster_window;
-        self->delegate(st.backend_conn, fetch_cmd{std::move(req)});
+        self->delegate(st.door.conn(), fetch_cmd{std::move(req)});
         return caf::delegated<fetch_result>{};
       },
   };
@@ -438,8 +438,8 @@ caf::behavior router(self_ptr self, caf::actor backend_conn, router_settings set
 
 }  // namespace
 
-caf::actor spawn_router(caf::local_actor* parent, caf::actor backend_conn, router_settings settings) {
-  return parent->spawn<caf::linked>(router, std::move(backend_conn), std::move(settings));
+caf::actor spawn_router(caf::local_actor* parent, backend_door door, router_settings settings) {
+  return parent->spawn<caf::linked>(router, std::move(door), std::move(settings));
 }
 
 }  // namespace parley

@@ -76,7 +76,7 @@ std::string post(parley::backend& b, const std::string& topic, const std::string
   auto id = b.post({topic, who, content, std::nullopt});
   INFO((id ? "" : id.error().message));
   REQUIRE(id.has_value());
-  return *id;
+  return id->msg.backend_msg_id;
 }
 
 parley::result<parley::page> fetch(parley::backend& b, const std::string& topic,
@@ -320,7 +320,7 @@ TEST_CASE("postgres: concurrent posts to one topic share transactions (group com
         auto id = b->post({"busy", "w" + std::to_string(w),
                            "w" + std::to_string(w) + "-" + std::to_string(i), std::nullopt});
         if (id)
-          ids[static_cast<std::size_t>(w)].push_back(*id);
+          ids[static_cast<std::size_t>(w)].push_back(id->msg.backend_msg_id);
         else
           ++failures;
       }
@@ -372,7 +372,7 @@ TEST_CASE("postgres: a batch spanning topics keeps each topic's order and isolat
       for (int i = 0; i < 20; ++i) {
         auto id =
             b->post({"topic-" + std::to_string(w % 4), "w", "m" + std::to_string(i), std::nullopt});
-        if (id) ids[static_cast<std::size_t>(w)].push_back(*id);
+        if (id) ids[static_cast<std::size_t>(w)].push_back(id->msg.backend_msg_id);
       }
     });
   }

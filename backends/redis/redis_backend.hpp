@@ -33,7 +33,7 @@ class redis_backend final : public backend {
   void disconnect() override;
   [[nodiscard]] result<std::unique_ptr<subscription>> subscribe(const std::string& topic,
                                                                 subscription_sink& sink) override;
-  [[nodiscard]] result<std::string> post(const post_request& req) override;
+  [[nodiscard]] result<stored_post> post(const post_request& req) override;
   [[nodiscard]] result<page> fetch_recent(const fetch_request& req) override;
   [[nodiscard]] result<identity_ref> resolve_identity(const std::string& handle) override;
   void set_health_listener(health_listener listener) override;

@@ -37,7 +37,7 @@ std::unique_ptr<sqlite_backend> open_db(const std::string& path) {
 std::string post(parley::backend& b, const std::string& topic, const std::string& content) {
   auto id = b.post({topic, "me", content, std::nullopt});
   REQUIRE(id.has_value());
-  return *id;
+  return id->msg.backend_msg_id;
 }
 
 parley::result<parley::page> fetch(parley::backend& b, const std::string& topic,
@@ -220,7 +220,7 @@ TEST_CASE("sqlite: concurrent posts from many threads are all acknowledged, ids 
     workers.emplace_back([&, t] {
       for (int i = 0; i < per_thread; ++i) {
         auto id = b->post({"ctx", "t" + std::to_string(t), std::to_string(i), std::nullopt});
-        if (id) ids[t].push_back(*id);
+        if (id) ids[t].push_back(id->msg.backend_msg_id);
       }
     });
   for (auto& w : workers) w.join();
@@ -247,7 +247,7 @@ TEST_CASE("sqlite: the fast paths write and read without waiting and step aside 
   auto done = b->try_post(req);
   REQUIRE(done.has_value());
   REQUIRE(done->has_value());
-  CHECK(**done == "1");
+  CHECK((*done)->msg.backend_msg_id == "1");
   parley::fetch_request read;
   read.topic = "ctx";
   auto page = b->try_fetch_recent(read);
