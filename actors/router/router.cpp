@@ -11,6 +11,7 @@
 #include "src/mcp/protocol.hpp"
 #include "actors/backend_connection/backend_connection.hpp"
 #include "actors/messages.hpp"
+#include "src/model/push_decision.hpp"
 #include "src/model/seen_set.hpp"
 #include "actors/topic_subscription/topic_subscription.hpp"
 #include "src/util/log.hpp"
@@ -126,15 +127,11 @@ void finish_join(self_ptr self, std::uint64_t join_id, const std::optional<error
 void send_delivery(self_ptr self, session_entry& s, session_topic& pst, const message& m,
                    const std::shared_ptr<const std::string>& bytes) {
   const auto& p = *s.profile;
-  bool push = true;
-  if (p.mention_filter &&
-      std::find(m.mentions.begin(), m.mentions.end(), p.handle) == m.mentions.end())
-    push = false;
+  // Its own post is known by the id the post returned.
   auto own = std::find(pst.own_ids.begin(), pst.own_ids.end(), m.backend_msg_id);
-  if (own != pst.own_ids.end()) {
-    pst.own_ids.erase(own);
-    if (!p.echo_own_posts) push = false;
-  }
+  const bool is_own = own != pst.own_ids.end();
+  if (is_own) pst.own_ids.erase(own);
+  const bool push = should_push(m, push_policy{p.handle, p.mention_filter, p.echo_own_posts}, is_own);
   self->send(s.handle, delivery{m, bytes, push});
 }
 
