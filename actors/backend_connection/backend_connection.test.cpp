@@ -27,7 +27,8 @@ class scripted_backend final : public backend {
   result<void> connect(const config::value&) override { return {}; }
   void disconnect() override {}
 
-  result<std::unique_ptr<subscription>> subscribe(const std::string&, subscription_sink& s) override {
+  result<std::unique_ptr<subscription>> subscribe(const std::string&,
+                                                  subscription_sink& s) override {
     sink = &s;
     struct flagging final : subscription {
       std::shared_ptr<std::atomic<bool>> flag;
@@ -102,7 +103,8 @@ struct connection_fixture : parley::testing::actor_fixture {
 
 }  // namespace
 
-TEST_CASE_METHOD(connection_fixture, "backend connection: a post that needs no waiting is answered on the spot") {
+TEST_CASE_METHOD(connection_fixture,
+                 "backend connection: a post that needs no waiting is answered on the spot") {
   auto r = post("hello @bob");
   REQUIRE(r.has_value());
   CHECK(plugin->try_posts == 1);
@@ -115,7 +117,8 @@ TEST_CASE_METHOD(connection_fixture, "backend connection: a post that needs no w
   CHECK(r->previous == cursor{"0"});
 }
 
-TEST_CASE_METHOD(connection_fixture, "backend connection: a post that would wait goes to a worker") {
+TEST_CASE_METHOD(connection_fixture,
+                 "backend connection: a post that would wait goes to a worker") {
   plugin->writes_without_waiting = false;
   auto r = post("slow");
   REQUIRE(r.has_value());
@@ -124,7 +127,8 @@ TEST_CASE_METHOD(connection_fixture, "backend connection: a post that would wait
   CHECK(r->msg.content == "slow");
 }
 
-TEST_CASE_METHOD(connection_fixture, "backend connection: the door's try_post is the same no-wait write") {
+TEST_CASE_METHOD(connection_fixture,
+                 "backend connection: the door's try_post is the same no-wait write") {
   const post_request req{"ctx", "me", "inline", std::nullopt};
   backend_door door{conn, plugin};
   auto done = door.try_post(req);
@@ -139,7 +143,9 @@ TEST_CASE_METHOD(connection_fixture, "backend connection: the door's try_post is
   CHECK(backend_door{conn}.conn() == conn);
 }
 
-TEST_CASE_METHOD(connection_fixture, "backend connection: live messages and gaps reach the subscriber as actor messages") {
+TEST_CASE_METHOD(
+    connection_fixture,
+    "backend connection: live messages and gaps reach the subscriber as actor messages") {
   auto log = std::make_shared<live_log>();
   auto target = sys().spawn(live_recorder, log);
   auto live = ask<subscribe_result>(conn, subscribe_cmd{"ctx", target});

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <functional>
 
+#include "actors/mcp_session/session_state.hpp"
 #include "src/mcp/protocol.hpp"
 #include "src/model/push_decision.hpp"
-#include "actors/mcp_session/session_state.hpp"
 #include "src/util/iso_time.hpp"
 #include "src/util/log.hpp"
 

@@ -18,7 +18,8 @@ class recording_output final : public session_output {
   void response(const std::string&, std::shared_ptr<const std::string> json) override {
     responses.push_back(*json);
   }
-  void notification(std::shared_ptr<const std::string> json, const droppable_event* event) override {
+  void notification(std::shared_ptr<const std::string> json,
+                    const droppable_event* event) override {
     if (event) events.push_back(*json);
   }
 
@@ -56,7 +57,8 @@ struct session_fixture : parley::testing::actor_fixture {
 
   /// Another process posts; stored, delivered live only when asked.
   void stored(const std::string& content, const std::string& sender = "someone") {
-    auto r = ask<post_result>(backend, post_cmd{post_request{"ctx", sender, content, std::nullopt}});
+    auto r =
+        ask<post_result>(backend, post_cmd{post_request{"ctx", sender, content, std::nullopt}});
     REQUIRE(r.has_value());
   }
 
@@ -93,7 +95,8 @@ struct session_fixture : parley::testing::actor_fixture {
 
 }  // namespace
 
-TEST_CASE_METHOD(session_fixture, "session: catch-up pushes what was missed since the read cursor, in order") {
+TEST_CASE_METHOD(session_fixture,
+                 "session: catch-up pushes what was missed since the read cursor, in order") {
   stored("seen before");
   stored("missed one");
   stored("missed two");
@@ -108,7 +111,8 @@ TEST_CASE_METHOD(session_fixture, "session: catch-up pushes what was missed sinc
   CHECK(out->position("missed two") < out->position("live"));
 }
 
-TEST_CASE_METHOD(session_fixture, "session: a message shown by the catch-up is never pushed again") {
+TEST_CASE_METHOD(session_fixture,
+                 "session: a message shown by the catch-up is never pushed again") {
   stored("alpha");
   stored("beta");
   start({{"ctx", "0"}});
@@ -120,7 +124,8 @@ TEST_CASE_METHOD(session_fixture, "session: a message shown by the catch-up is n
   CHECK(out->count("beta") == 1);
 }
 
-TEST_CASE_METHOD(session_fixture, "session: the catch-up does not show its own posts or unmentioned ones") {
+TEST_CASE_METHOD(session_fixture,
+                 "session: the catch-up does not show its own posts or unmentioned ones") {
   stored("from me", "me");
   stored("general");
   stored("over to @me");
@@ -130,7 +135,8 @@ TEST_CASE_METHOD(session_fixture, "session: the catch-up does not show its own p
   CHECK(out->count("over to @me") == 1);
 }
 
-TEST_CASE_METHOD(session_fixture, "session: a first run starts at the tail and pushes only what comes next") {
+TEST_CASE_METHOD(session_fixture,
+                 "session: a first run starts at the tail and pushes only what comes next") {
   stored("history");
   start({});
   CHECK(out->events.empty());

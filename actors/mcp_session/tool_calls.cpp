@@ -110,9 +110,9 @@ void call_list_users(session_ptr self, const std::string& id_json, mcp::list_use
 void call_nats_reply(session_ptr self, const std::string& id_json, mcp::nats_reply_args args) {
   auto& st = self->state;
   if (!st.nats_agent) {
-    respond(self, id_json, mcp::tool_error("MCP error -32602: Tool " +
-                                           std::string(mcp::tool_name(mcp::tool_id::nats_reply)) +
-                                           " not found"));
+    respond(self, id_json,
+            mcp::tool_error("MCP error -32602: Tool " +
+                            std::string(mcp::tool_name(mcp::tool_id::nats_reply)) + " not found"));
     return;
   }
   ++st.inflight;

@@ -8,12 +8,12 @@
 #include <map>
 #include <set>
 
-#include "src/mcp/protocol.hpp"
 #include "actors/backend_connection/backend_connection.hpp"
 #include "actors/messages.hpp"
+#include "actors/topic_subscription/topic_subscription.hpp"
+#include "src/mcp/protocol.hpp"
 #include "src/model/push_decision.hpp"
 #include "src/model/seen_set.hpp"
-#include "actors/topic_subscription/topic_subscription.hpp"
 #include "src/util/log.hpp"
 
 namespace parley {
@@ -131,7 +131,8 @@ void send_delivery(self_ptr self, session_entry& s, session_topic& pst, const me
   auto own = std::find(pst.own_ids.begin(), pst.own_ids.end(), m.backend_msg_id);
   const bool is_own = own != pst.own_ids.end();
   if (is_own) pst.own_ids.erase(own);
-  const bool push = should_push(m, push_policy{p.handle, p.mention_filter, p.echo_own_posts}, is_own);
+  const bool push =
+      should_push(m, push_policy{p.handle, p.mention_filter, p.echo_own_posts}, is_own);
   self->send(s.handle, delivery{m, bytes, push});
 }
 
@@ -359,7 +360,8 @@ void on_topic_batch(self_ptr self, const topic_batch& b) {
 
 caf::result<post_result> on_tool_post(self_ptr self, tool_post& p) {
   auto s = self->state.sessions.find(p.id);
-  if (s == self->state.sessions.end()) return post_result{fail(errc::not_connected, "unknown session")};
+  if (s == self->state.sessions.end())
+    return post_result{fail(errc::not_connected, "unknown session")};
   if (auto bad = check_topic(s->second, p.args.topic)) return post_result{*bad};
   return post_for(self, p.id,
                   post_request{p.args.topic, s->second.profile->handle, std::move(p.args.content),
@@ -368,10 +370,13 @@ caf::result<post_result> on_tool_post(self_ptr self, tool_post& p) {
 
 caf::result<post_result> on_system_post(self_ptr self, system_post& p) {
   auto s = self->state.sessions.find(p.id);
-  if (s == self->state.sessions.end()) return post_result{fail(errc::not_connected, "unknown session")};
+  if (s == self->state.sessions.end())
+    return post_result{fail(errc::not_connected, "unknown session")};
   if (!s->second.profile->relay_topic || *s->second.profile->relay_topic != p.topic)
     return post_result{fail(errc::invalid_argument, mcp::topic_not_allowed(p.topic))};
-  return post_for(self, p.id, post_request{p.topic, s->second.profile->handle, std::move(p.content), std::nullopt});
+  return post_for(
+      self, p.id,
+      post_request{p.topic, s->second.profile->handle, std::move(p.content), std::nullopt});
 }
 
 /// The first read of a long-poll: answered at once when it has messages (or
@@ -414,7 +419,8 @@ caf::result<fetch_result> on_tool_fetch(self_ptr self, const tool_fetch& f) {
   req.limit = static_cast<std::size_t>(f.args.limit.value_or(100));
   const std::int64_t budget =
       std::min<std::int64_t>(f.args.block_ms.value_or(0), s->second.profile->block_max_ms);
-  if (budget > 0) return start_long_poll(self, f.id, std::move(req), std::chrono::milliseconds(budget));
+  if (budget > 0)
+    return start_long_poll(self, f.id, std::move(req), std::chrono::milliseconds(budget));
   self->delegate(st.door.conn(), fetch_cmd{std::move(req)});
   return caf::delegated<fetch_result>{};
 }

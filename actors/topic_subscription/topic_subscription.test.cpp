@@ -58,7 +58,8 @@ struct subscription_fixture : parley::testing::actor_fixture {
   /// Writes through the backend as another process would: stored, not
   /// delivered live unless the store says so.
   stored_post write(const std::string& content) {
-    auto r = ask<post_result>(backend, post_cmd{post_request{"ctx", "someone", content, std::nullopt}});
+    auto r =
+        ask<post_result>(backend, post_cmd{post_request{"ctx", "someone", content, std::nullopt}});
     REQUIRE(r.has_value());
     return std::move(*r);
   }
@@ -71,7 +72,8 @@ struct subscription_fixture : parley::testing::actor_fixture {
 
 }  // namespace
 
-TEST_CASE_METHOD(subscription_fixture, "subscription: ready once live, then forwards live messages in order") {
+TEST_CASE_METHOD(subscription_fixture,
+                 "subscription: ready once live, then forwards live messages in order") {
   start();
   CHECK(log->ready);
   CHECK(store->subscribers["ctx"].size() == 1);
@@ -82,7 +84,8 @@ TEST_CASE_METHOD(subscription_fixture, "subscription: ready once live, then forw
   CHECK(log->got == std::vector<std::string>{"a", "b"});
 }
 
-TEST_CASE_METHOD(subscription_fixture, "subscription: history before subscribing is not forwarded") {
+TEST_CASE_METHOD(subscription_fixture,
+                 "subscription: history before subscribing is not forwarded") {
   write("old");
   start();
   write("new");
@@ -90,7 +93,8 @@ TEST_CASE_METHOD(subscription_fixture, "subscription: history before subscribing
   CHECK(log->got == std::vector<std::string>{"new"});
 }
 
-TEST_CASE_METHOD(subscription_fixture, "subscription: a gap is refilled from the last delivered cursor") {
+TEST_CASE_METHOD(subscription_fixture,
+                 "subscription: a gap is refilled from the last delivered cursor") {
   start();
   write("a");
   live(0);
@@ -104,7 +108,8 @@ TEST_CASE_METHOD(subscription_fixture, "subscription: a gap is refilled from the
   CHECK(log->got == std::vector<std::string>{"a", "b", "c"});
 }
 
-TEST_CASE_METHOD(subscription_fixture, "subscription: live messages during a drain wait behind it, without twins") {
+TEST_CASE_METHOD(subscription_fixture,
+                 "subscription: live messages during a drain wait behind it, without twins") {
   start();
   write("a");
   write("b");
@@ -122,7 +127,9 @@ TEST_CASE_METHOD(subscription_fixture, "subscription: live messages during a dra
   CHECK(log->got == std::vector<std::string>{"a", "b", "c", "d"});
 }
 
-TEST_CASE_METHOD(subscription_fixture, "subscription: a local post that follows the last one is delivered without a read-back") {
+TEST_CASE_METHOD(
+    subscription_fixture,
+    "subscription: a local post that follows the last one is delivered without a read-back") {
   start();
   write("a");
   live(0);
@@ -134,7 +141,8 @@ TEST_CASE_METHOD(subscription_fixture, "subscription: a local post that follows 
   CHECK(store->fetches == fetches);
 }
 
-TEST_CASE_METHOD(subscription_fixture, "subscription: the first local post on an empty topic follows the zero cursor") {
+TEST_CASE_METHOD(subscription_fixture,
+                 "subscription: the first local post on an empty topic follows the zero cursor") {
   start();
   auto mine = write("first");
   const int fetches = store->fetches;
@@ -144,7 +152,8 @@ TEST_CASE_METHOD(subscription_fixture, "subscription: the first local post on an
   CHECK(store->fetches == fetches);
 }
 
-TEST_CASE_METHOD(subscription_fixture, "subscription: a local post after an unseen message reads the gap first") {
+TEST_CASE_METHOD(subscription_fixture,
+                 "subscription: a local post after an unseen message reads the gap first") {
   start();
   write("a");
   live(0);
@@ -157,7 +166,8 @@ TEST_CASE_METHOD(subscription_fixture, "subscription: a local post after an unse
   CHECK(log->got == std::vector<std::string>{"a", "unseen", "mine"});
 }
 
-TEST_CASE_METHOD(subscription_fixture, "subscription: a local post without a known predecessor is read back") {
+TEST_CASE_METHOD(subscription_fixture,
+                 "subscription: a local post without a known predecessor is read back") {
   store->knows_previous = false;
   start();
   auto mine = write("mine");
@@ -169,7 +179,8 @@ TEST_CASE_METHOD(subscription_fixture, "subscription: a local post without a kno
   CHECK(log->got == std::vector<std::string>{"mine"});
 }
 
-TEST_CASE_METHOD(subscription_fixture, "subscription: a local post during a drain waits for the drain") {
+TEST_CASE_METHOD(subscription_fixture,
+                 "subscription: a local post during a drain waits for the drain") {
   start();
   write("a");
   auto mine = write("mine");

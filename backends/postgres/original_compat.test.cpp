@@ -203,9 +203,10 @@ TEST_CASE("postgres compat: what we write reads back with the original's queries
           t.table + " WHERE topic = $1 ORDER BY " + t.table + ".seq DESC LIMIT $2",
       {std::string("ctx"), std::string("100")});
   REQUIRE(newest.size() == 2);
-  CHECK(newest[1] ==
-        std::vector<std::string>{a->msg.backend_msg_id, "ctx", "claude-a", "first", newest[1][4], "NULL"});
-  CHECK(newest[0] == std::vector<std::string>{b->msg.backend_msg_id, "ctx", "claude-b", "reply ✓", newest[0][4], a->msg.backend_msg_id});
+  CHECK(newest[1] == std::vector<std::string>{a->msg.backend_msg_id, "ctx", "claude-a", "first",
+                                              newest[1][4], "NULL"});
+  CHECK(newest[0] == std::vector<std::string>{b->msg.backend_msg_id, "ctx", "claude-b", "reply ✓",
+                                              newest[0][4], a->msg.backend_msg_id});
   const std::regex iso(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$)");
   CHECK(std::regex_match(newest[0][4], iso));
   CHECK(std::regex_match(newest[1][4], iso));

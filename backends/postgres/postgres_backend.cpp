@@ -211,7 +211,8 @@ result<stored_post> postgres_backend::post(const post_request& req) {
   // topics): left empty, core reads the gap when it needs to.
   std::string id = std::move(**me.outcome);
   parley::cursor at{id};
-  return stored_post{stored_message(req, std::move(id), std::move(at), std::move(me.ts)), std::nullopt};
+  return stored_post{stored_message(req, std::move(id), std::move(at), std::move(me.ts)),
+                     std::nullopt};
 }
 
 void postgres_backend::commit_batch(std::vector<pending_post*>& batch) {

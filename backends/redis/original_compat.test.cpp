@@ -182,7 +182,8 @@ TEST_CASE("redis: our entries read with plain XRANGE exactly as the original wri
   CHECK(m1[3] == "");
   CHECK(m1[5] == root->msg.backend_msg_id);
   // The id is what XADD * minted: <ms>-<seq> near now.
-  const auto ms = std::stoll(std::string(root->msg.backend_msg_id).substr(0, root->msg.backend_msg_id.find('-')));
+  const auto ms = std::stoll(
+      std::string(root->msg.backend_msg_id).substr(0, root->msg.backend_msg_id.find('-')));
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();

@@ -367,7 +367,8 @@ result<stored_post> sqlite_backend::post(const post_request& req) {
 }
 
 std::optional<result<stored_post>> sqlite_backend::try_post(const post_request& req) {
-  if (!connected_) return result<stored_post>{fail(errc::not_connected, "sqlite backend is not connected")};
+  if (!connected_)
+    return result<stored_post>{fail(errc::not_connected, "sqlite backend is not connected")};
   // With synchronous=FULL every commit waits for the disk: that belongs on a
   // backend thread.
   if (cfg_.synchronous == "full") return std::nullopt;
@@ -395,8 +396,9 @@ std::optional<result<stored_post>> sqlite_backend::commit_without_waiting(const 
   writer_->begin_immediate.reset();
   if (is_busy(rc)) return std::nullopt;
   if (rc != SQLITE_DONE)
-    return result<stored_post>{fail(errc::backend_unavailable,
-                                    "sqlite: cannot start a write transaction: " + writer_->db.last_error())};
+    return result<stored_post>{
+        fail(errc::backend_unavailable,
+             "sqlite: cannot start a write transaction: " + writer_->db.last_error())};
   pending_post p;
   p.req = &req;
   auto id = insert_one(p);
@@ -435,8 +437,8 @@ result<stored_post> sqlite_backend::insert_one(const pending_post& p) {
   tail.reset();
   if (tail_rc != SQLITE_ROW)
     return fail(is_busy(tail_rc) ? errc::backend_unavailable : errc::io_error,
-                "sqlite: reading the tail of topic \"" + p.req->topic + "\" failed: " +
-                    writer_->db.last_error());
+                "sqlite: reading the tail of topic \"" + p.req->topic +
+                    "\" failed: " + writer_->db.last_error());
   std::string ts = iso8601_now();
   auto& st = writer_->insert;
   st.bind(1, p.req->topic);

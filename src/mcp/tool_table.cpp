@@ -14,7 +14,8 @@ using kind = tool_property::type;
 constexpr std::array fetch_recent_props{
     prop{kind::topic, "topic", "The topic to read; it must be allowed for this session.", true},
     prop{kind::string, "since",
-         "Cursor from an earlier call; only messages after it are returned. Omit for the recent window."},
+         "Cursor from an earlier call; only messages after it are returned. Omit for the recent "
+         "window."},
     prop{kind::integer, "limit", "The most messages to return (default 100).", false, 0, true},
     prop{kind::integer, "block_ms",
          "How long to wait for a new message when nothing is newer than `since`, in ms. "
@@ -32,17 +33,20 @@ constexpr std::array reply_props{
     prop{kind::string, "in_reply_to", "Optional msg_id of the message you are answering."},
 };
 constexpr std::array list_users_props{
-    prop{kind::string, "filter", "Handle glob: * matches any run, ? one character.", false, 0, false, 256},
+    prop{kind::string, "filter", "Handle glob: * matches any run, ? one character.", false, 0,
+         false, 256},
     prop{kind::string, "topic", "Only peers reachable on this topic."},
     prop{kind::boolean, "online_only", "Only peers online now."},
-    prop{kind::integer, "since_ms", "Drop offline peers last seen longer ago than this (ms).", false, 0, true},
+    prop{kind::integer, "since_ms", "Drop offline peers last seen longer ago than this (ms).",
+         false, 0, true},
     prop{kind::integer, "limit", "The most peers to return.", false, 0, true},
 };
 // The reference NATS channel's schema: done defaults to true.
 constexpr std::array nats_reply_props{
     prop{kind::string, "request_id", "The request_id of the channel event you are answering."},
     prop{kind::string, "text", "The text to send (may be empty when only ending the stream)."},
-    prop{kind::boolean, "done", "End the caller's stream after this text.", false, 0, false, 0, true},
+    prop{kind::boolean, "done", "End the caller's stream after this text.", false, 0, false, 0,
+         true},
 };
 
 constexpr std::array<std::string_view, 1> topic_required{"topic"};
@@ -67,7 +71,8 @@ constexpr std::array<tool_spec, tool_count> table{{
      "stored durably, so it survives restarts and appears in everyone's catch-up. Returns "
      "{ backendMsgId }.",
      topic_hint::configured, reply_props, topic_content_required},
-    {tool_id::list_users, "parley_list_users",
+    {tool_id::list_users,
+     "parley_list_users",
      "Who can be reached for a hand-off: peers that are online or were seen recently, most "
      "recent first, each with the topics they listen to and the topics they may post to. By "
      "default peers that share a topic with you (pass `topic` to ask about one topic); "
@@ -76,7 +81,9 @@ constexpr std::array<tool_spec, tool_count> table{{
      "in chat apps appear once they have spoken. Returns { users: [{ handle, online, topics, "
      "postTopics, lastSeenMs }], truncated }; truncated means older presence records were not "
      "read.",
-     topic_hint::configured, list_users_props, {}},
+     topic_hint::configured,
+     list_users_props,
+     {}},
     // Named as in the reference Claude Code NATS channel so prompts written
     // for it work unchanged.
     {tool_id::nats_reply, "reply",
@@ -154,9 +161,13 @@ void write_tool(json::writer& w, const tool_spec& t, const topic_allowlist& allo
 
 }  // namespace
 
-std::span<const tool_spec> tool_table() noexcept { return table; }
+std::span<const tool_spec> tool_table() noexcept {
+  return table;
+}
 
-const tool_spec& tool(tool_id id) noexcept { return table[static_cast<std::size_t>(id)]; }
+const tool_spec& tool(tool_id id) noexcept {
+  return table[static_cast<std::size_t>(id)];
+}
 
 std::optional<tool_id> find_tool(std::string_view name) noexcept {
   for (const auto& t : table)

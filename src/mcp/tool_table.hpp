@@ -58,7 +58,9 @@ struct tool_spec {
 [[nodiscard]] const tool_spec& tool(tool_id id) noexcept;
 
 /// The tool's name, as the client calls it.
-[[nodiscard]] inline std::string_view tool_name(tool_id id) noexcept { return tool(id).name; }
+[[nodiscard]] inline std::string_view tool_name(tool_id id) noexcept {
+  return tool(id).name;
+}
 
 /// The tool called `name`; nullopt for a name no session offers.
 [[nodiscard]] std::optional<tool_id> find_tool(std::string_view name) noexcept;

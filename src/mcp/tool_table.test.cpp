@@ -8,7 +8,8 @@ using namespace parley::mcp;
 
 namespace {
 
-parley::topic_allowlist make_allow(std::vector<std::string> topics, std::vector<std::string> patterns = {}) {
+parley::topic_allowlist make_allow(std::vector<std::string> topics,
+                                   std::vector<std::string> patterns = {}) {
   auto a = parley::topic_allowlist::make(std::move(topics), std::move(patterns), "parley-presence");
   REQUIRE(a.has_value());
   return std::move(*a);
@@ -46,14 +47,19 @@ TEST_CASE("tool table: tools/list lists the table in order, the NATS tool only w
 
 TEST_CASE("tool table: the schema of each property follows its kind") {
   const auto list = tools_list(make_allow({"ctx"}), true);
-  CHECK_THAT(list, Catch::Contains(
-                       R"("limit":{"type":"integer","exclusiveMinimum":0,"description":"The most messages to return (default 100)."})"));
+  CHECK_THAT(
+      list,
+      Catch::Contains(
+          R"("limit":{"type":"integer","exclusiveMinimum":0,"description":"The most messages to return (default 100)."})"));
   CHECK_THAT(list, Catch::Contains(R"("block_ms":{"type":"integer","minimum":0,)"));
   CHECK_THAT(list, Catch::Contains(R"("filter":{"type":"string","maxLength":256,)"));
   CHECK_THAT(list, Catch::Contains(R"("done":{"type":"boolean","default":true,)"));
-  CHECK_THAT(list, Catch::Contains(R"("required":["request_id","text"],"additionalProperties":false)"));
+  CHECK_THAT(list,
+             Catch::Contains(R"("required":["request_id","text"],"additionalProperties":false)"));
   // parley_reply's topic never carries an enum; fetch and post do.
-  CHECK_THAT(list, Catch::Contains(
-                       R"("topic":{"type":"string","description":"The topic of the message you are answering."})"));
+  CHECK_THAT(
+      list,
+      Catch::Contains(
+          R"("topic":{"type":"string","description":"The topic of the message you are answering."})"));
   CHECK_THAT(list, Catch::Contains(R"("topic":{"type":"string","enum":["ctx"],)"));
 }

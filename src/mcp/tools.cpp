@@ -161,11 +161,19 @@ tool_call decode_tool_call(std::string_view params_json) {
     return call;
   }
   switch (*call.id) {
-    case tool_id::fetch_recent: call.args = read_fetch_recent(r); break;
+    case tool_id::fetch_recent:
+      call.args = read_fetch_recent(r);
+      break;
     case tool_id::post:
-    case tool_id::reply: call.args = read_post(r, *call.id == tool_id::reply); break;
-    case tool_id::list_users: call.args = read_list_users(r, call.error); break;
-    case tool_id::nats_reply: call.args = read_nats_reply(r); break;
+    case tool_id::reply:
+      call.args = read_post(r, *call.id == tool_id::reply);
+      break;
+    case tool_id::list_users:
+      call.args = read_list_users(r, call.error);
+      break;
+    case tool_id::nats_reply:
+      call.args = read_nats_reply(r);
+      break;
   }
   return call;
 }

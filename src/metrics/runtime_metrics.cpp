@@ -41,7 +41,8 @@ std::string runtime_metrics::prometheus() const {
   auto count_line = [&](std::size_t slot, std::string_view label) {
     for (std::size_t ok = 0; ok < 2; ++ok)
       out += "parley_tool_calls_total{tool=\"" + std::string(label) + "\",outcome=\"" +
-             (ok == 0 ? "ok" : "error") + "\"} " + std::to_string(tool_calls[slot * 2 + ok].load()) + "\n";
+             (ok == 0 ? "ok" : "error") + "\"} " +
+             std::to_string(tool_calls[slot * 2 + ok].load()) + "\n";
   };
   for (const auto& t : mcp::tool_table())
     if (!t.nats_agent_only) count_line(static_cast<std::size_t>(t.id), t.name);

@@ -8,10 +8,10 @@
 #include <string>
 
 #include "src/config/value.hpp"
+#include "src/error/result.hpp"
 #include "src/model/mentions.hpp"
 #include "src/model/message.hpp"
 #include "src/seam/capabilities.hpp"
-#include "src/error/result.hpp"
 
 namespace parley {
 

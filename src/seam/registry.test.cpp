@@ -14,7 +14,8 @@ class null_backend final : public parley::backend {
     return parley::fail(parley::errc::internal, "no");
   }
   parley::result<parley::stored_post> post(const parley::post_request& req) override {
-    return parley::stored_post{parley::stored_message(req, "1", parley::cursor{"1"}, ""), std::nullopt};
+    return parley::stored_post{parley::stored_message(req, "1", parley::cursor{"1"}, ""),
+                               std::nullopt};
   }
   parley::result<parley::page> fetch_recent(const parley::fetch_request&) override {
     return parley::page{};
