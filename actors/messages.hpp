@@ -34,11 +34,11 @@ struct connect_cmd {
 struct disconnect_cmd {};
 using done_result = result<bool>;
 
-/// Write one message. Answer: post_result.
+/// Write one message. Answer: post_result, the message as stored.
 struct post_cmd {
   post_request req;
 };
-using post_result = result<std::string>;
+using post_result = result<stored_post>;
 
 /// Read a page. Answer: fetch_result.
 struct fetch_cmd {
@@ -74,9 +74,13 @@ struct live_gap {};
 
 // ---- router → topic_subscription -----------------------------------------
 
-/// A session of this process posted to the topic: fetch from the last
-/// delivered cursor now instead of waiting for the backend's live echo.
-struct poke {};
+/// A session of this process posted to the topic and the backend stored it.
+/// The subscription delivers it at once when it directly follows the last
+/// message delivered, and otherwise reads the gap from storage first; either
+/// way the other local sessions need not wait for the backend's live echo.
+struct local_post {
+  stored_post stored;
+};
 
 // ---- topic_subscription → router ------------------------------------------
 
@@ -226,7 +230,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::subscribe_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::health_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::live_message)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::live_gap)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::poke)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::local_post)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::topic_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::topic_ready)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::register_session)

@@ -8,7 +8,7 @@ std::string post_ok(backend& b, const std::string& topic, const std::string& con
   auto id = b.post({topic, handle, content, std::nullopt});
   INFO((id ? "" : id.error().message));
   REQUIRE(id.has_value());
-  return *id;
+  return id->msg.backend_msg_id;
 }
 
 result<page> fetch(backend& b, const std::string& topic, std::optional<std::string> since,

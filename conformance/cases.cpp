@@ -18,13 +18,18 @@ using clock_type = std::chrono::steady_clock;
 
 constexpr const char* poster = "writer";
 
+stored_post stored_ok(backend& b, const std::string& topic, const std::string& content,
+                      std::optional<std::string> in_reply_to = std::nullopt) {
+  auto stored = b.post({topic, poster, content, std::move(in_reply_to)});
+  INFO("post to " << topic << " failed: " << (stored ? "" : stored.error().message));
+  REQUIRE(stored.has_value());
+  REQUIRE_FALSE(stored->msg.backend_msg_id.empty());
+  return std::move(*stored);
+}
+
 std::string post_ok(backend& b, const std::string& topic, const std::string& content,
                     std::optional<std::string> in_reply_to = std::nullopt) {
-  auto id = b.post({topic, poster, content, std::move(in_reply_to)});
-  INFO("post to " << topic << " failed: " << (id ? "" : id.error().message));
-  REQUIRE(id.has_value());
-  REQUIRE_FALSE(id->empty());
-  return *id;
+  return stored_ok(b, topic, content, std::move(in_reply_to)).msg.backend_msg_id;
 }
 
 page fetch_ok(backend& b, const std::string& topic, std::optional<cursor> since = std::nullopt,
@@ -419,6 +424,38 @@ void live_delivery_is_in_cursor_order(harness& h) {
   REQUIRE(live.size() == 40);
   auto fetched = fetch_ok(*b, t, std::nullopt, 100);
   CHECK(ids(live) == ids(fetched.messages));
+}
+
+void post_returns_the_stored_message(harness& h) {
+  auto b = h.connect_backend();
+  const auto t = h.fresh_topic();
+  collecting_sink sink;
+  auto sub = subscribe_ok(*b, t, sink);
+  const auto first = stored_ok(*b, t, "hello @bob and @carol");
+  std::optional<std::string> reply_to;
+  if (b->capabilities().stores_in_reply_to) reply_to = first.msg.backend_msg_id;
+  const auto second = stored_ok(*b, t, "second", reply_to);
+  CHECK(first.msg.topic == t);
+  CHECK(first.msg.sender_handle == poster);
+  CHECK(first.msg.mentions == std::vector<std::string>{"bob", "carol"});
+  // What post returned is what a fetch and a subscription report later.
+  auto p = fetch_ok(*b, t);
+  REQUIRE(p.messages.size() == 2);
+  CHECK(p.messages[0] == first.msg);
+  CHECK(p.messages[1] == second.msg);
+  auto live = sink.wait_for(2, h.live_timeout());
+  REQUIRE(live.size() == 2);
+  CHECK(live[0] == first.msg);
+  CHECK(live[1] == second.msg);
+  // A `previous`, when given, names the message just before: the topic's
+  // zero cursor for its first message, then the first message's cursor.
+  if (first.previous) CHECK(fetch_ok(*b, t, *first.previous).messages == p.messages);
+  if (second.previous) {
+    CHECK(*second.previous == first.msg.cursor);
+    auto after = fetch_ok(*b, t, *second.previous);
+    REQUIRE(after.messages.size() == 1);
+    CHECK(after.messages[0] == second.msg);
+  }
 }
 
 }  // namespace parley::conformance

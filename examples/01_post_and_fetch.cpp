@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto id = (*backend)->post({"hello", "example", "first post @everyone", std::nullopt});
-  std::printf("posted %s\n", id ? id->c_str() : id.error().message.c_str());
+  std::printf("posted %s\n", id ? id->msg.backend_msg_id.c_str() : id.error().message.c_str());
 
   fetch_request req;
   req.topic = "hello";

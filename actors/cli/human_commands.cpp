@@ -76,7 +76,7 @@ int run_post(const command_line& cl) {
     std::fprintf(stderr, "parley: post failed: %s\n", id.error().message.c_str());
     return 1;
   }
-  std::printf("%s\n", id->c_str());
+  std::printf("%s\n", id->msg.backend_msg_id.c_str());
   return 0;
 }
 

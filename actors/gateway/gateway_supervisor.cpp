@@ -52,8 +52,8 @@ caf::behavior gateway_supervisor(self_ptr self, parley_config cfg, std::shared_p
             }
             router_settings rs;
             rs.presence_topic = state.cfg.presence.topic;
-            rs.fast_path = state.plugin;
-            state.handles.router = spawn_router(self, state.handles.backend_conn, rs);
+            state.handles.router =
+                spawn_router(self, backend_door{state.handles.backend_conn, state.plugin}, rs);
             state.handles.state_writer = spawn_state_writer(self);
             settle(self, state.handles);
           },

@@ -4,8 +4,9 @@
 #include <algorithm>
 #include <functional>
 
-#include "src/mcp/protocol.hpp"
 #include "actors/mcp_session/session_state.hpp"
+#include "src/mcp/protocol.hpp"
+#include "src/model/push_decision.hpp"
 #include "src/util/iso_time.hpp"
 #include "src/util/log.hpp"
 
@@ -41,14 +42,13 @@ void finish_catchup(session_ptr self, const std::string& topic) {
   for (auto& d : held) handle_delivery(self, std::move(d));
 }
 
-bool is_own(session_ptr self, const message& m) {
+/// Whether a message read on catch-up is shown. Its own posts are known by
+/// sender, where the backend stores the poster's handle as the sender.
+bool shown_on_catchup(session_ptr self, const message& m) {
   const auto& cfg = self->state.cfg;
-  return cfg.sender_is_identity && !cfg.profile->echo_own_posts && m.sender_handle == cfg.profile->handle;
-}
-
-bool filtered_by_mention(session_ptr self, const message& m) {
-  const auto& p = *self->state.cfg.profile;
-  return p.mention_filter && std::find(m.mentions.begin(), m.mentions.end(), p.handle) == m.mentions.end();
+  const auto& p = *cfg.profile;
+  const bool own = cfg.sender_is_identity && m.sender_handle == p.handle;
+  return should_push(m, push_policy{p.handle, p.mention_filter, p.echo_own_posts}, own);
 }
 
 void fetch(session_ptr self, const std::string& topic, std::optional<std::string> since, std::int64_t limit,
@@ -142,7 +142,7 @@ void catch_up_topic(session_ptr self, const std::string& topic) {
     for (const auto& m : r->messages) {
       if (!state.seen[topic].first_seen(m.backend_msg_id)) continue;
       note_read(self, m);
-      if (!is_own(self, m) && !filtered_by_mention(self, m))
+      if (shown_on_catchup(self, m))
         push_event(self, client_notification(self, m, nullptr), droppable_event{client_topic(self, m.topic), m.cursor.text});
     }
     if (static_cast<std::int64_t>(r->messages.size()) >= limit) {

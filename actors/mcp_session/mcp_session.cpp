@@ -162,9 +162,9 @@ caf::behavior mcp_session(session_ptr self, session_settings cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   if (st.cfg.spawn_nats_agent) st.nats_agent = st.cfg.spawn_nats_agent(self);
-  st.tools_list = mcp::tools_list_result(st.cfg.profile->shown_allow ? *st.cfg.profile->shown_allow
-                                                                      : st.cfg.profile->allow,
-                                         static_cast<bool>(st.nats_agent));
+  st.tools_list = mcp::tools_list(
+      st.cfg.profile->shown_allow ? *st.cfg.profile->shown_allow : st.cfg.profile->allow,
+      static_cast<bool>(st.nats_agent));
   st.read_cursors = st.cfg.initial_read_cursors;
   self->send(st.cfg.router, register_session{st.cfg.id, caf::actor_cast<caf::actor>(self), st.cfg.profile});
 

@@ -13,7 +13,7 @@ constexpr std::int64_t default_since_ms = 86'400'000;
 
 /// Tool results reach the client in the order the calls finish; each is
 /// tied to its request id.
-void count(session_ptr self, runtime_metrics::tool tool, bool ok) {
+void count(session_ptr self, std::optional<mcp::tool_id> tool, bool ok) {
   if (auto& m = self->state.cfg.metrics) m->count_tool(tool, ok);
 }
 
@@ -50,7 +50,7 @@ void call_fetch(session_ptr self, const std::string& id_json, mcp::fetch_recent_
             m.topic = client_topic(self, m.topic);
           }
         }
-        count(self, runtime_metrics::fetch_recent, r.has_value());
+        count(self, mcp::tool_id::fetch_recent, r.has_value());
         answer(self, id_json, r, [](const page& p) { return mcp::render_page(p); });
       }, on_failure(self, id_json));
 }
@@ -58,13 +58,14 @@ void call_fetch(session_ptr self, const std::string& id_json, mcp::fetch_recent_
 void call_post(session_ptr self, const std::string& id_json, mcp::post_args args) {
   auto& st = self->state;
   ++st.inflight;
-  const auto tool = args.reply ? runtime_metrics::reply : runtime_metrics::post;
+  const auto tool = args.reply ? mcp::tool_id::reply : mcp::tool_id::post;
   args.topic = backend_topic(self, args.topic);
   self->request(st.cfg.router, caf::infinite, tool_post{st.cfg.id, std::move(args)})
       .then([self, id_json, tool](post_result& r) {
         done(self);
         count(self, tool, r.has_value());
-        answer(self, id_json, r, [](const std::string& id) { return mcp::render_post(id); });
+        answer(self, id_json, r,
+               [](const stored_post& p) { return mcp::render_post(p.msg.backend_msg_id); });
       }, on_failure(self, id_json));
 }
 
@@ -109,7 +110,9 @@ void call_list_users(session_ptr self, const std::string& id_json, mcp::list_use
 void call_nats_reply(session_ptr self, const std::string& id_json, mcp::nats_reply_args args) {
   auto& st = self->state;
   if (!st.nats_agent) {
-    respond(self, id_json, mcp::tool_error("MCP error -32602: Tool reply not found"));
+    respond(self, id_json,
+            mcp::tool_error("MCP error -32602: Tool " +
+                            std::string(mcp::tool_name(mcp::tool_id::nats_reply)) + " not found"));
     return;
   }
   ++st.inflight;
@@ -129,7 +132,7 @@ void call_nats_reply(session_ptr self, const std::string& id_json, mcp::nats_rep
 void handle_tools_call(session_ptr self, const std::string& id_json, const std::string& params_json) {
   auto call = mcp::decode_tool_call(params_json);
   if (!call.ok()) {
-    count(self, tool_of(call.name), false);
+    count(self, call.id, false);
     respond(self, id_json, mcp::tool_error(call.error));
     return;
   }

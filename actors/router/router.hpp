@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "src/seam/backend.hpp"
+#include "actors/backend_connection/backend_connection.hpp"
 
 namespace parley {
 
@@ -16,15 +16,10 @@ struct router_settings {
   std::string presence_topic = "parley-presence";
   /// Most recent presence records read for a roster (the original's 500).
   std::size_t roster_window = 500;
-  /// The plugin behind backend_conn, for backend::try_post: a post it can
-  /// write without waiting is written here, sparing the round trip to a
-  /// backend thread and the request's timeout timer. Null: always the
-  /// backend connection.
-  std::shared_ptr<backend> fast_path;
 };
 
 /// Spawns the router, linked to `parent`: the only place that decides who
-/// gets what.
+/// gets what. `door` is its only way to the backend.
 ///
 /// - Sessions register with their profile and join their topics; the router
 ///   keeps one topic_subscription per topic however many sessions join, and
@@ -36,12 +31,14 @@ struct router_settings {
 ///   seen-set), serialized once as a channel notification and handed to each
 ///   joined session; mention filters and self-echo suppression decide whether
 ///   a session is shown the message or only counts it as read.
-/// - A local post is written durably first; then the topic's subscription is
-///   poked so the other local sessions get it at once, in cursor order, and
-///   the backend's later echo is dropped as a duplicate.
+/// - A local post is written durably first (through door.try_post when the
+///   backend can write without waiting, else through the backend
+///   connection); the stored message then goes to the topic's subscription
+///   so the other local sessions get it at once, in cursor order, and the
+///   backend's later echo is dropped as a duplicate.
 /// - parley_fetch_recent long-polls (block_ms) wait here and are woken by the
 ///   topic's next message, never by a poll loop.
-[[nodiscard]] caf::actor spawn_router(caf::local_actor* parent, caf::actor backend_conn,
+[[nodiscard]] caf::actor spawn_router(caf::local_actor* parent, backend_door door,
                                       router_settings settings);
 
 }  // namespace parley

@@ -36,7 +36,7 @@ caf::behavior recording_session(caf::event_based_actor*, std::shared_ptr<recorde
 struct router_fixture : parley::testing::actor_fixture {
   std::shared_ptr<fake_store> store = std::make_shared<fake_store>();
   caf::actor backend = parley::testing::spawn_fake_backend(sys(), store);
-  caf::actor router = spawn_router(self.ptr(), backend, router_settings{});
+  caf::actor router = spawn_router(self.ptr(), backend_door{backend}, router_settings{});
 
   ~router_fixture() override {
     self->send_exit(router, caf::exit_reason::user_shutdown);
@@ -107,7 +107,7 @@ TEST_CASE_METHOD(router_fixture, "router: a message delivered twice reaches each
   auto a = add_session(1, "a", {"ctx"});
   auto b = add_session(2, "b", {"ctx"});
   CHECK(post(2, "ctx", "hello").has_value());
-  // The poke's fetch delivered it; now the backend's live echo arrives too.
+  // The local post delivered it; now the backend's live echo arrives too.
   parley::testing::deliver_live(store, "ctx", 0);
   parley::testing::deliver_live(store, "ctx", 0);
   run();
@@ -164,7 +164,7 @@ TEST_CASE_METHOD(router_fixture, "router: deliveries keep cursor order across li
   parley::testing::deliver_live(store, "ctx", 1);
   run();
   CHECK(a->all() == std::vector<std::string>{"second"});
-  // A local post pokes the subscription, whose fetch starts after "second".
+  // A local post follows "second", the last delivered: it goes out at once.
   CHECK(post(2, "ctx", "third").has_value());
   run();
   CHECK(a->all() == std::vector<std::string>{"second", "third"});

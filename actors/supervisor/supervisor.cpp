@@ -46,8 +46,7 @@ void start_session(self_ptr self) {
   const auto& cfg = st.plan.cfg;
   router_settings rs;
   rs.presence_topic = cfg.presence.topic;
-  rs.fast_path = st.plan.plugin;
-  st.router = spawn_router(self, st.backend_conn, rs);
+  st.router = spawn_router(self, backend_door{st.backend_conn, st.plan.plugin}, rs);
 
   auto profile = top_level_profile(cfg);
   if (!profile) {

@@ -21,10 +21,13 @@ caf::behavior fake_backend(caf::event_based_actor*, std::shared_ptr<fake_store> 
         m.cursor = cursor{m.backend_msg_id};
         m.mentions = parse_mentions(m.content);
         m.in_reply_to = cmd.req.in_reply_to;
-        store->topics[m.topic].push_back(m);
+        auto& all = store->topics[m.topic];
+        std::optional<cursor> previous;
+        if (store->knows_previous) previous = all.empty() ? cursor{"0"} : all.back().cursor;
+        all.push_back(m);
         if (store->deliver_live_on_post)
           for (auto& s : store->subscribers[m.topic]) caf::anon_send(s, live_message{m});
-        return m.backend_msg_id;
+        return stored_post{std::move(m), std::move(previous)};
       },
       [store](fetch_cmd& cmd) -> fetch_result {
         ++store->fetches;

@@ -21,6 +21,9 @@ struct fake_store {
   int fetches = 0;
   /// When true, a post is also delivered live at once (a fast backend).
   bool deliver_live_on_post = false;
+  /// When true, a post reports the cursor it directly follows
+  /// (stored_post::previous), as backends that know it at write time do.
+  bool knows_previous = true;
 };
 
 /// A stand-in for backend_connection that answers post_cmd, fetch_cmd and

@@ -12,6 +12,18 @@ namespace parley {
 
 namespace {
 
+/// A failed catch-up's retry is due.
+struct drain_retry {};
+
+}  // namespace
+}  // namespace parley
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::drain_retry)
+
+namespace parley {
+
+namespace {
+
 constexpr std::size_t drain_page = 512;
 constexpr auto backend_timeout = std::chrono::seconds(30);
 constexpr auto retry_delay = std::chrono::seconds(1);
@@ -74,7 +86,7 @@ void drain(self_ptr self) {
               log::warn("subscription", "catch-up of topic \"" + state.topic + "\" failed: " +
                                             r.error().message + "; retrying");
               state.draining = false;
-              self->delayed_send(self, retry_delay, poke{});
+              self->delayed_send(self, retry_delay, drain_retry{});
               return;
             }
             const bool full = r->messages.size() == drain_page;
@@ -95,8 +107,20 @@ void drain(self_ptr self) {
             self->state.draining = false;
             log::warn("subscription", "catch-up of topic \"" + self->state.topic +
                                           "\" timed out: " + self->system().render(err));
-            self->delayed_send(self, retry_delay, poke{});
+            self->delayed_send(self, retry_delay, drain_retry{});
           });
+}
+
+/// A local post, stored: forwarded at once when it directly follows the
+/// last message forwarded (nothing can be missing in between), else read
+/// from storage with whatever came before it.
+void take_local_post(self_ptr self, stored_post& p) {
+  auto& st = self->state;
+  if (st.ready && !st.draining && p.previous && st.last && *p.previous == *st.last) {
+    forward(self, {std::move(p.msg)});
+    return;
+  }
+  drain(self);
 }
 
 void become_ready(self_ptr self) {
@@ -162,7 +186,8 @@ caf::behavior topic_subscription(self_ptr self, caf::actor backend_conn, caf::ac
         forward(self, {std::move(m.msg)});
       },
       [self](live_gap&) { drain(self); },
-      [self](poke&) { drain(self); },
+      [self](local_post& p) { take_local_post(self, p.stored); },
+      [self](drain_retry&) { drain(self); },
   };
 }
 

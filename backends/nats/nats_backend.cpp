@@ -386,7 +386,7 @@ result<void> nats_backend::ensure_stream(const std::string& topic) {
   return {};
 }
 
-result<std::string> nats_backend::post(const post_request& req) {
+result<stored_post> nats_backend::post(const post_request& req) {
   if (!connected()) return fail(errc::backend_unavailable, "NATS is not connected; post not sent");
   if (auto r = ensure_stream(req.topic); !r) return r.error();
   const std::string payload = encode_payload(req.identity, req.content, iso8601_now(), req.in_reply_to);
@@ -404,9 +404,16 @@ result<std::string> nats_backend::post(const post_request& req) {
     }
     return fail(errc::backend_unavailable, "publish to " + subject + " failed: " + status_text(s, jerr));
   }
-  std::string id = std::to_string(ack->Sequence);
+  const std::uint64_t seq = ack->Sequence;
   jsPubAck_Destroy(ack);
-  return id;
+  // Decoded from the payload sent, so the message is byte for byte what a
+  // fetch will decode. Each topic has its own stream, so the message before
+  // this one is the previous sequence (0, the zero cursor, for the first).
+  message m = decode_payload(payload);
+  m.topic = req.topic;
+  m.backend_msg_id = std::to_string(seq);
+  m.cursor = cursor{m.backend_msg_id};
+  return stored_post{std::move(m), cursor{std::to_string(seq - 1)}};
 }
 
 namespace {

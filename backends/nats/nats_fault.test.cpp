@@ -61,7 +61,7 @@ TEST_CASE("nats fault: SIGKILL and restart of nats-server loses and repeats noth
       auto id = b.post({"ctx", "poster", "p" + std::to_string(i++), std::nullopt});
       if (id) {
         std::lock_guard lock(acked_mu);
-        acked.push_back(*id);
+        acked.push_back(id->msg.backend_msg_id);
       } else {
         std::this_thread::sleep_for(20ms);
       }

@@ -33,7 +33,7 @@ TEST_CASE("nats mapping: one stream per topic with its single subject, max_age f
   REQUIRE(b.connect(cfg).has_value());
   auto id = b.post({"ctx", "claude-a", "hello", std::nullopt});
   REQUIRE(id.has_value());
-  CHECK(*id == "1");
+  CHECK(id->msg.backend_msg_id == "1");
   raw_js raw;
   jsStreamInfo* si = nullptr;
   const std::string stream = cfg.stream_prefix + "ctx";
@@ -119,7 +119,7 @@ TEST_CASE("nats mapping: a stream and messages created the original's way read c
   // And ours lands in the same stream.
   auto id = b.post({"team.frontend", "claude-c", "me too", std::nullopt});
   REQUIRE(id.has_value());
-  CHECK(*id == "3");
+  CHECK(id->msg.backend_msg_id == "3");
   b.disconnect();
   testing::delete_streams(cfg.stream_prefix);
 }

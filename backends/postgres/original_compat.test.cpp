@@ -190,7 +190,7 @@ TEST_CASE("postgres compat: what we write reads back with the original's queries
   auto ours = connect_ours(t.table);
   const auto a = ours->post({"ctx", "claude-a", "first", std::nullopt});
   REQUIRE(a.has_value());
-  const auto b = ours->post({"ctx", "claude-b", "reply ✓", *a});
+  const auto b = ours->post({"ctx", "claude-b", "reply ✓", a->msg.backend_msg_id});
   REQUIRE(b.has_value());
   const auto other = ours->post({"elsewhere", "claude-a", "x", std::nullopt});
   REQUIRE(other.has_value());
@@ -203,9 +203,10 @@ TEST_CASE("postgres compat: what we write reads back with the original's queries
           t.table + " WHERE topic = $1 ORDER BY " + t.table + ".seq DESC LIMIT $2",
       {std::string("ctx"), std::string("100")});
   REQUIRE(newest.size() == 2);
-  CHECK(newest[1] ==
-        std::vector<std::string>{*a, "ctx", "claude-a", "first", newest[1][4], "NULL"});
-  CHECK(newest[0] == std::vector<std::string>{*b, "ctx", "claude-b", "reply ✓", newest[0][4], *a});
+  CHECK(newest[1] == std::vector<std::string>{a->msg.backend_msg_id, "ctx", "claude-a", "first",
+                                              newest[1][4], "NULL"});
+  CHECK(newest[0] == std::vector<std::string>{b->msg.backend_msg_id, "ctx", "claude-b", "reply ✓",
+                                              newest[0][4], a->msg.backend_msg_id});
   const std::regex iso(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$)");
   CHECK(std::regex_match(newest[0][4], iso));
   CHECK(std::regex_match(newest[1][4], iso));
@@ -215,14 +216,14 @@ TEST_CASE("postgres compat: what we write reads back with the original's queries
       "       FROM " +
           t.table + " WHERE topic = $1 AND seq > $2::bigint ORDER BY " + t.table +
           ".seq ASC LIMIT $3",
-      {std::string("ctx"), *a, std::string("100")});
+      {std::string("ctx"), a->msg.backend_msg_id, std::string("100")});
   REQUIRE(since.size() == 1);
-  CHECK(since[0][0] == *b);
+  CHECK(since[0][0] == b->msg.backend_msg_id);
   // subscribe's tail.
   auto tail =
       orig.query("SELECT COALESCE(MAX(seq), 0)::text AS max FROM " + t.table + " WHERE topic = $1",
                  {std::string("ctx")});
-  CHECK(tail[0][0] == *b);
+  CHECK(tail[0][0] == b->msg.backend_msg_id);
   // resolveIdentity: our posts registered their senders.
   CHECK(orig.query("SELECT backend_ref FROM " + t.table + "_senders WHERE handle = $1",
                    {std::string("claude-b")}) ==
@@ -244,7 +245,7 @@ TEST_CASE("postgres compat: what we write reads back with the original's queries
       PQfreemem(n);
     }
   }
-  CHECK(payload == *c);
+  CHECK(payload == c->msg.backend_msg_id);
 }
 
 TEST_CASE("postgres compat: the schema we create is the original's") {

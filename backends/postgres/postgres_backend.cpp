@@ -182,7 +182,7 @@ result<std::unique_ptr<subscription>> postgres_backend::subscribe(const std::str
 
 // ---- post: group commit ---------------------------------------------------
 
-result<std::string> postgres_backend::post(const post_request& req) {
+result<stored_post> postgres_backend::post(const post_request& req) {
   if (!connected_) return fail(errc::not_connected, "parley-postgres: not connected");
   if (has_nul(req.topic) || has_nul(req.identity) || has_nul(req.content) ||
       (req.in_reply_to && has_nul(*req.in_reply_to)))
@@ -208,7 +208,13 @@ result<std::string> postgres_backend::post(const post_request& req) {
     return n;
   };
   commits_.submit(me, take, [this](std::vector<pending_post*>& batch) { commit_batch(batch); });
-  return std::move(*me.outcome);
+  if (!*me.outcome) return me.outcome->error();
+  // The topic's previous seq is not known here (seqs are shared by all
+  // topics): left empty, core reads the gap when it needs to.
+  std::string id = std::move(**me.outcome);
+  parley::cursor at{id};
+  return stored_post{stored_message(req, std::move(id), std::move(at), std::move(me.ts)),
+                     std::nullopt};
 }
 
 void postgres_backend::commit_batch(std::vector<pending_post*>& batch) {

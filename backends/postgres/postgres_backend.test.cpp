@@ -298,7 +298,7 @@ TEST_CASE("postgres: concurrent posts to one topic share transactions (group com
         auto id = b->post({"busy", "w" + std::to_string(w),
                            "w" + std::to_string(w) + "-" + std::to_string(i), std::nullopt});
         if (id)
-          ids[static_cast<std::size_t>(w)].push_back(*id);
+          ids[static_cast<std::size_t>(w)].push_back(id->msg.backend_msg_id);
         else
           ++failures;
       }
@@ -350,7 +350,7 @@ TEST_CASE("postgres: a batch spanning topics keeps each topic's order and isolat
       for (int i = 0; i < 20; ++i) {
         auto id =
             b->post({"topic-" + std::to_string(w % 4), "w", "m" + std::to_string(i), std::nullopt});
-        if (id) ids[static_cast<std::size_t>(w)].push_back(*id);
+        if (id) ids[static_cast<std::size_t>(w)].push_back(id->msg.backend_msg_id);
       }
     });
   }

@@ -128,7 +128,7 @@ TEST_CASE("postgres: after a server crash every acknowledged post is delivered o
         auto id = writer.post({topic, "writer", content, std::nullopt});
         if (id) {
           std::lock_guard lock(acked_mu);
-          acked.push_back({*id, content});
+          acked.push_back({id->msg.backend_msg_id, content});
         } else {
           ++failures;
           const auto ms =

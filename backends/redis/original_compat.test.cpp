@@ -161,7 +161,7 @@ TEST_CASE("redis: our entries read with plain XRANGE exactly as the original wri
 
   auto root = b->post({topic, "claude-a", "hello\nworld ✓", std::nullopt});
   REQUIRE(root.has_value());
-  auto reply = b->post({topic, "claude-b", "", *root});
+  auto reply = b->post({topic, "claude-b", "", root->msg.backend_msg_id});
   REQUIRE(reply.has_value());
 
   const auto rows = raw.xrange(key);
@@ -171,18 +171,19 @@ TEST_CASE("redis: our entries read with plain XRANGE exactly as the original wri
       R"(^(\d+-\d+)\|sender=([^|]*)\|content=([^|]*)\|ts=(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|in_reply_to=(.*)$)");
   std::smatch m0;
   REQUIRE(std::regex_match(rows[0], m0, shape));
-  CHECK(m0[1] == *root);
+  CHECK(m0[1] == root->msg.backend_msg_id);
   CHECK(m0[2] == "claude-a");
   CHECK(m0[3] == "hello\nworld ✓");
   CHECK(m0[5] == "");  // absent in_reply_to is the empty string, as the original writes it
   std::smatch m1;
   REQUIRE(std::regex_match(rows[1], m1, shape));
-  CHECK(m1[1] == *reply);
+  CHECK(m1[1] == reply->msg.backend_msg_id);
   CHECK(m1[2] == "claude-b");
   CHECK(m1[3] == "");
-  CHECK(m1[5] == *root);
+  CHECK(m1[5] == root->msg.backend_msg_id);
   // The id is what XADD * minted: <ms>-<seq> near now.
-  const auto ms = std::stoll(std::string(*root).substr(0, root->find('-')));
+  const auto ms = std::stoll(
+      std::string(root->msg.backend_msg_id).substr(0, root->msg.backend_msg_id.find('-')));
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();

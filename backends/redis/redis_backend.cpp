@@ -136,12 +136,20 @@ result<void> redis_backend::ready_for_io() const {
                   monitor_->reason());
 }
 
-result<std::string> redis_backend::post(const post_request& req) {
+result<stored_post> redis_backend::post(const post_request& req) {
   if (auto r = ready_for_io(); !r) return r.error();
   std::optional<std::int64_t> cutoff;
   if (cfg_.retention_days) cutoff = now_epoch_ms() - *cfg_.retention_days * 86'400'000;
-  return writer_->submit(xadd_command(key_of(req.topic), req, iso8601_now(), cutoff),
-                         "XADD to topic " + quoted(req.topic));
+  std::string ts = iso8601_now();
+  auto id = writer_->submit(xadd_command(key_of(req.topic), req, ts, cutoff),
+                            "XADD to topic " + quoted(req.topic));
+  if (!id) return id.error();
+  parley::cursor at{*id};
+  message m = stored_message(req, std::move(*id), std::move(at), std::move(ts));
+  // The stream stores an absent in_reply_to as "", which reads back absent.
+  if (m.in_reply_to && m.in_reply_to->empty()) m.in_reply_to.reset();
+  // The entry before this one is unknown without a read: left empty.
+  return stored_post{std::move(m), std::nullopt};
 }
 
 result<page> redis_backend::fetch_recent(const fetch_request& req) {

@@ -300,7 +300,7 @@ TEST_CASE("redis: concurrent posts through one instance keep every thread's orde
       for (int i = 0; i < per_thread; ++i) {
         auto id = b->post({"many", "p" + std::to_string(t),
                            std::to_string(t) + ":" + std::to_string(i), std::nullopt});
-        if (id) ids[static_cast<std::size_t>(t)].push_back(*id);
+        if (id) ids[static_cast<std::size_t>(t)].push_back(id->msg.backend_msg_id);
       }
     });
   for (auto& p : posters) p.join();
@@ -474,7 +474,7 @@ TEST_CASE("redis: subscription churn wakes the reader and never loses or repeats
   std::thread poster([&] {
     for (int i = 0; !stop; ++i) {
       auto id = b->post({"steady", "me", std::to_string(i), std::nullopt});
-      if (id) posted.push_back(*id);
+      if (id) posted.push_back(id->msg.backend_msg_id);
       std::this_thread::sleep_for(1ms);
     }
   });

@@ -168,7 +168,7 @@ TEST_CASE("redis: SIGKILL of the server loses no acknowledged post and repeats n
         {
           std::lock_guard lock(posts.mu);
           if (id) {
-            posts.acked.emplace(std::pair{p, i}, *id);
+            posts.acked.emplace(std::pair{p, i}, id->msg.backend_msg_id);
           } else {
             ++posts.failed;
             posts.failure_codes.insert(id.error().code);
@@ -203,7 +203,7 @@ TEST_CASE("redis: SIGKILL of the server loses no acknowledged post and repeats n
   REQUIRE(wait_until(
       [&] {
         auto got = sink.snapshot();
-        return !got.empty() && got.back().backend_msg_id == *marker;
+        return !got.empty() && got.back().backend_msg_id == marker->msg.backend_msg_id;
       },
       20s));
   auto got = sink.snapshot();
@@ -265,6 +265,6 @@ TEST_CASE("redis: SIGKILL of the server loses no acknowledged post and repeats n
   for (const auto& m : history->messages) fetched.push_back(m.backend_msg_id);
   std::vector<std::string> live;
   for (const auto& m : got) live.push_back(m.backend_msg_id);
-  live.push_back(*marker);
+  live.push_back(marker->msg.backend_msg_id);
   CHECK(fetched == live);
 }

@@ -108,7 +108,7 @@ TEST_CASE("original compat: a database the original wrote reads correctly") {
   // New posts continue the original's sequence.
   auto id = b->post({"ctx", "claude-c", "joining", std::string("3")});
   REQUIRE(id.has_value());
-  CHECK(*id == "6");
+  CHECK(id->msg.backend_msg_id == "6");
 }
 
 TEST_CASE("original compat: what we write reads with the original's queries") {

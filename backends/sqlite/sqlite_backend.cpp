@@ -222,7 +222,7 @@ class sqlite_subscription final : public subscription {
 struct sqlite_backend::pending_post {
   const post_request* req = nullptr;
   /// Written by the batch leader without the queue lock...
-  std::optional<result<std::string>> outcome;
+  std::optional<result<stored_post>> outcome;
   /// ...and published by this flag, set under the lock once the leader is
   /// done with the entry: only then may the waiting poster read and return.
   bool done = false;
@@ -373,7 +373,7 @@ result<std::unique_ptr<subscription>> sqlite_backend::subscribe(const std::strin
   return std::unique_ptr<subscription>(std::make_unique<sqlite_subscription>(hub_, entry));
 }
 
-result<std::string> sqlite_backend::post(const post_request& req) {
+result<stored_post> sqlite_backend::post(const post_request& req) {
   if (!connected_) return fail(errc::not_connected, "sqlite backend is not connected");
   pending_post me;
   me.req = &req;
@@ -381,13 +381,14 @@ result<std::string> sqlite_backend::post(const post_request& req) {
   return std::move(*me.outcome);
 }
 
-std::optional<result<std::string>> sqlite_backend::try_post(const post_request& req) {
-  if (!connected_) return result<std::string>{fail(errc::not_connected, "sqlite backend is not connected")};
+std::optional<result<stored_post>> sqlite_backend::try_post(const post_request& req) {
+  if (!connected_)
+    return result<stored_post>{fail(errc::not_connected, "sqlite backend is not connected")};
   // With synchronous=FULL every commit waits for the disk: that belongs on a
   // backend thread.
   if (cfg_.synchronous == "full") return std::nullopt;
   if (!commits_.try_begin_solo()) return std::nullopt;
-  std::optional<result<std::string>> outcome;
+  std::optional<result<stored_post>> outcome;
   {
     std::unique_lock writer_lock(writer_->mu, std::try_to_lock);
     if (writer_lock.owns_lock()) outcome = commit_without_waiting(req);
@@ -397,7 +398,7 @@ std::optional<result<std::string>> sqlite_backend::try_post(const post_request& 
   return outcome;
 }
 
-std::optional<result<std::string>> sqlite_backend::commit_without_waiting(const post_request& req) {
+std::optional<result<stored_post>> sqlite_backend::commit_without_waiting(const post_request& req) {
   sqlite3* db = writer_->db.get();
   // Another process holding the write lock answers SQLITE_BUSY at once
   // instead of being waited for.
@@ -410,8 +411,9 @@ std::optional<result<std::string>> sqlite_backend::commit_without_waiting(const 
   writer_->begin_immediate.reset();
   if (is_busy(rc)) return std::nullopt;
   if (rc != SQLITE_DONE)
-    return result<std::string>{fail(errc::backend_unavailable,
-                                    "sqlite: cannot start a write transaction: " + writer_->db.last_error())};
+    return result<stored_post>{
+        fail(errc::backend_unavailable,
+             "sqlite: cannot start a write transaction: " + writer_->db.last_error())};
   pending_post p;
   p.req = &req;
   auto id = insert_one(p);
@@ -426,7 +428,7 @@ std::optional<result<std::string>> sqlite_backend::commit_without_waiting(const 
     const std::string why = writer_->db.last_error();
     (void)writer_->db.exec("ROLLBACK");
     if (busy) return std::nullopt;
-    return result<std::string>{fail(errc::backend_unavailable, "sqlite: commit failed: " + why)};
+    return result<stored_post>{fail(errc::backend_unavailable, "sqlite: commit failed: " + why)};
   }
   return id;
 }
@@ -440,12 +442,24 @@ void sqlite_backend::wake_local_subscribers() {
   }
 }
 
-result<std::string> sqlite_backend::insert_one(const pending_post& p) {
+result<stored_post> sqlite_backend::insert_one(const pending_post& p) {
+  // The topic's newest id before this insert, read under the same write
+  // lock: the cursor this post directly follows.
+  auto& tail = writer_->topic_tail;
+  tail.bind(1, p.req->topic);
+  const int tail_rc = tail.step();
+  const std::int64_t previous = tail_rc == SQLITE_ROW ? tail.column_int(0) : 0;
+  tail.reset();
+  if (tail_rc != SQLITE_ROW)
+    return fail(is_busy(tail_rc) ? errc::backend_unavailable : errc::io_error,
+                "sqlite: reading the tail of topic \"" + p.req->topic +
+                    "\" failed: " + writer_->db.last_error());
+  std::string ts = iso8601_now();
   auto& st = writer_->insert;
   st.bind(1, p.req->topic);
   st.bind(2, p.req->identity);
   st.bind(3, p.req->content);
-  st.bind(4, iso8601_now());
+  st.bind(4, ts);
   if (p.req->in_reply_to)
     st.bind(5, *p.req->in_reply_to);
   else
@@ -456,7 +470,10 @@ result<std::string> sqlite_backend::insert_one(const pending_post& p) {
     return fail(is_busy(rc) ? errc::backend_unavailable : errc::io_error,
                 "sqlite: insert into topic \"" + p.req->topic + "\" failed: " +
                     writer_->db.last_error());
-  return std::to_string(sqlite3_last_insert_rowid(writer_->db.get()));
+  std::string id = std::to_string(sqlite3_last_insert_rowid(writer_->db.get()));
+  parley::cursor at{id};
+  return stored_post{stored_message(*p.req, std::move(id), std::move(at), std::move(ts)),
+                     parley::cursor{std::to_string(previous)}};
 }
 
 void sqlite_backend::commit_batch(std::vector<pending_post*>& batch) {

@@ -30,7 +30,7 @@ class sqlite_backend final : public backend {
 
   /// The fast paths: a commit or read that needs no lock another thread or
   /// process holds and no flush to disk (synchronous=NORMAL in WAL mode).
-  [[nodiscard]] std::optional<result<std::string>> try_post(const post_request& req) override;
+  [[nodiscard]] std::optional<result<stored_post>> try_post(const post_request& req) override;
   [[nodiscard]] std::optional<result<page>> try_fetch_recent(const fetch_request& req) override;
 
  private:
@@ -38,9 +38,9 @@ class sqlite_backend final : public backend {
 
   [[nodiscard]] result<void> open_connections();
   void commit_batch(std::vector<pending_post*>& batch);
-  [[nodiscard]] result<std::string> insert_one(const pending_post& p);
+  [[nodiscard]] result<stored_post> insert_one(const pending_post& p);
   /// nullopt: the write lock is taken (by another process).
-  [[nodiscard]] std::optional<result<std::string>> commit_without_waiting(const post_request& req);
+  [[nodiscard]] std::optional<result<stored_post>> commit_without_waiting(const post_request& req);
   /// With `may_wait` false, nullopt instead of waiting for a busy database.
   /// Called with reader_->mu held.
   [[nodiscard]] std::optional<result<page>> read_page(const fetch_request& req, bool may_wait);

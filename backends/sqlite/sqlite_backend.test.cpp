@@ -197,7 +197,7 @@ TEST_CASE("sqlite: concurrent posts from many threads are all acknowledged, ids 
     workers.emplace_back([&, t] {
       for (int i = 0; i < per_thread; ++i) {
         auto id = b->post({"ctx", "t" + std::to_string(t), std::to_string(i), std::nullopt});
-        if (id) ids[t].push_back(*id);
+        if (id) ids[t].push_back(id->msg.backend_msg_id);
       }
     });
   for (auto& w : workers) w.join();
@@ -224,7 +224,7 @@ TEST_CASE("sqlite: the fast paths write and read without waiting and step aside 
   auto done = b->try_post(req);
   REQUIRE(done.has_value());
   REQUIRE(done->has_value());
-  CHECK(**done == "1");
+  CHECK((*done)->msg.backend_msg_id == "1");
   parley::fetch_request read;
   read.topic = "ctx";
   auto page = b->try_fetch_recent(read);

@@ -123,11 +123,7 @@ class in_memory_backend final : public backend {
     return std::unique_ptr<subscription>(std::make_unique<in_memory_subscription>(store_, entry));
   }
 
-  result<std::string> post(const post_request& req) override {
-    auto stored = append(req);
-    if (!stored) return stored.error();
-    return stored->backend_msg_id;
-  }
+  result<stored_post> post(const post_request& req) override { return append(req); }
 
   result<page> fetch_recent(const fetch_request& req) override {
     if (!store_) return fail(errc::not_connected, "in-memory backend is not connected");
@@ -149,10 +145,12 @@ class in_memory_backend final : public backend {
  private:
   /// Stores the message and hands it to the live sinks of its topic, in the
   /// order of the store's sequence (delivery holds the lock, so two posters
-  /// cannot interleave). The stored message is what `post` answers with.
-  result<message> append(const post_request& req) {
+  /// cannot interleave). The stored message is what `post` answers with,
+  /// with the cursor it follows: the lock makes that known without a read.
+  result<stored_post> append(const post_request& req) {
     if (!store_) return fail(errc::not_connected, "in-memory backend is not connected");
     std::lock_guard lock(store_->mu);
+    const std::uint64_t previous = tail_of(req.topic);
     message m;
     m.topic = req.topic;
     m.sender_handle = req.identity;
@@ -166,7 +164,7 @@ class in_memory_backend final : public backend {
     for (const auto& e : store_->live)
       if (e->topic == req.topic) e->sink->on_message(m);
     store_->posted.notify_all();
-    return m;
+    return stored_post{std::move(m), previous == 0 ? cursor{caps_.zero_cursor} : cursor{std::to_string(previous)}};
   }
 
   /// The topic's last sequence number, 0 if never posted to. Lock held.

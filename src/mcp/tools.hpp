@@ -7,20 +7,12 @@
 #include <variant>
 #include <vector>
 
+#include "src/mcp/tool_table.hpp"
 #include "src/model/allowlist.hpp"
 #include "src/model/message.hpp"
 #include "src/presence/roster.hpp"
 
 namespace parley::mcp {
-
-/// The names, exactly as the original's.
-inline constexpr std::string_view tool_fetch_recent = "parley_fetch_recent";
-inline constexpr std::string_view tool_post = "parley_post";
-inline constexpr std::string_view tool_reply = "parley_reply";
-inline constexpr std::string_view tool_list_users = "parley_list_users";
-/// The NATS agent's answer tool, named as in the reference Claude Code NATS
-/// channel so prompts written for it work unchanged.
-inline constexpr std::string_view tool_nats_reply = "reply";
 
 struct fetch_recent_args {
   std::string topic;
@@ -58,6 +50,8 @@ struct nats_reply_args {
 /// protocol errors, so the model can correct itself).
 struct tool_call {
   std::string name;
+  /// The tool called; nullopt when no session offers one by that name.
+  std::optional<tool_id> id;
   std::variant<std::monostate, fetch_recent_args, post_args, list_users_args, nats_reply_args> args;
   std::string error;
 
@@ -68,12 +62,6 @@ struct tool_call {
 /// arguments and out-of-range numbers are reported in `error`. The topic
 /// allowlist is not checked here: the router enforces it.
 [[nodiscard]] tool_call decode_tool_call(std::string_view params_json);
-
-/// The `tools/list` result for a session with this allowlist: the four
-/// tools, schema-compatible with the original (topic enums when the
-/// allowlist is closed, the describeAllowed fragments).
-/// With `nats_reply` the `reply` tool of a NATS agent session follows them.
-[[nodiscard]] std::string tools_list_result(const topic_allowlist& allow, bool nats_reply = false);
 
 /// A successful tool result whose single text item is `pretty_json`.
 [[nodiscard]] std::string tool_result(std::string_view pretty_json);

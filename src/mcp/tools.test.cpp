@@ -13,15 +13,15 @@ parley::topic_allowlist make_allow(std::vector<std::string> topics, std::vector<
 }  // namespace
 
 TEST_CASE("tools: the four tools, with an enum for a closed allowlist") {
-  auto list = tools_list_result(make_allow({"ctx", "ctx-reviews"}));
-  for (auto name : {tool_fetch_recent, tool_post, tool_reply, tool_list_users})
+  auto list = tools_list(make_allow({"ctx", "ctx-reviews"}));
+  for (auto name : {"parley_fetch_recent", "parley_post", "parley_reply", "parley_list_users"})
     CHECK_THAT(list, Catch::Contains("\"name\":\"" + std::string(name) + "\""));
   CHECK_THAT(list, Catch::Contains(R"("enum":["ctx","ctx-reviews"])"));
   CHECK_THAT(list, Catch::Contains(R"(Configured topics: \"ctx\", \"ctx-reviews\".)"));
 }
 
 TEST_CASE("tools: patterns open the topic schema to any string and are described") {
-  auto list = tools_list_result(make_allow({"ctx"}, {"ctx-.*"}));
+  auto list = tools_list(make_allow({"ctx"}, {"ctx-.*"}));
   CHECK_THAT(list, !Catch::Contains("\"enum\""));
   CHECK_THAT(list, Catch::Contains(R"(Also allowed (post/fetch only): any topic fully matching regex \"ctx-.*\".)"));
 }

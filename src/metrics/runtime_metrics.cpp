@@ -3,9 +3,18 @@
 namespace parley {
 
 namespace {
-constexpr const char* tool_names[] = {"parley_fetch_recent", "parley_post", "parley_reply", "parley_list_users",
-                                      "unknown"};
+
+/// The slot a call of `t` is counted in.
+std::size_t slot_of(std::optional<mcp::tool_id> t) noexcept {
+  if (!t || mcp::tool(*t).nats_agent_only) return runtime_metrics::unknown_tool;
+  return static_cast<std::size_t>(*t);
+}
+
 }  // namespace
+
+void runtime_metrics::count_tool(std::optional<mcp::tool_id> t, bool ok) noexcept {
+  tool_calls[slot_of(t) * 2 + (ok ? 0 : 1)]++;
+}
 
 void runtime_metrics::observe_latency_ms(double ms) noexcept {
   std::size_t i = 0;
@@ -29,10 +38,15 @@ std::pair<health, std::string> runtime_metrics::backend_health() const {
 std::string runtime_metrics::prometheus() const {
   std::string out;
   out += "# TYPE parley_tool_calls_total counter\n";
-  for (std::size_t t = 0; t < tool_count; ++t)
-    for (int ok = 0; ok < 2; ++ok)
-      out += std::string("parley_tool_calls_total{tool=\"") + tool_names[t] + "\",outcome=\"" +
-             (ok == 0 ? "ok" : "error") + "\"} " + std::to_string(tool_calls[t * 2 + static_cast<std::size_t>(ok)].load()) + "\n";
+  auto count_line = [&](std::size_t slot, std::string_view label) {
+    for (std::size_t ok = 0; ok < 2; ++ok)
+      out += "parley_tool_calls_total{tool=\"" + std::string(label) + "\",outcome=\"" +
+             (ok == 0 ? "ok" : "error") + "\"} " +
+             std::to_string(tool_calls[slot * 2 + ok].load()) + "\n";
+  };
+  for (const auto& t : mcp::tool_table())
+    if (!t.nats_agent_only) count_line(static_cast<std::size_t>(t.id), t.name);
+  count_line(unknown_tool, "unknown");
   out += "# TYPE parley_messages_in_total counter\nparley_messages_in_total " + std::to_string(messages_in.load()) + "\n";
   out += "# TYPE parley_deliveries_total counter\nparley_deliveries_total " + std::to_string(deliveries.load()) + "\n";
   out += "# TYPE parley_push_latency_ms histogram\n";
@@ -50,12 +64,6 @@ std::string runtime_metrics::prometheus() const {
   auto [h, reason] = backend_health();
   out += "# TYPE parley_backend_up gauge\nparley_backend_up " + std::string(h == health::connected ? "1" : "0") + "\n";
   return out;
-}
-
-runtime_metrics::tool tool_of(const std::string& name) noexcept {
-  for (std::size_t t = 0; t < runtime_metrics::unknown_tool; ++t)
-    if (name == tool_names[t]) return static_cast<runtime_metrics::tool>(t);
-  return runtime_metrics::unknown_tool;
 }
 
 const char* health_name(health h) noexcept {

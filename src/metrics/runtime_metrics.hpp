@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 
+#include "src/mcp/tool_table.hpp"
 #include "src/seam/backend.hpp"
 
 namespace parley {
@@ -13,9 +14,10 @@ namespace parley {
 /// Counters the gateway exports at /metrics, shared by every session and
 /// updated lock-free from actor threads.
 struct runtime_metrics {
-  /// Tool calls by tool and outcome (ok / error).
-  enum tool { fetch_recent, post, reply, list_users, unknown_tool, tool_count };
-  std::array<std::atomic<std::uint64_t>, tool_count * 2> tool_calls{};
+  /// Tool calls by tool (mcp::tool_id) and outcome (ok / error); the slot
+  /// `unknown_tool` counts names no session offers and the NATS agent's tool.
+  static constexpr std::size_t unknown_tool = mcp::tool_count;
+  std::array<std::atomic<std::uint64_t>, (unknown_tool + 1) * 2> tool_calls{};
   /// Channel events handed to a session's transport.
   std::atomic<std::uint64_t> deliveries{0};
   /// Messages that reached a session from its topics (before filters).
@@ -28,7 +30,8 @@ struct runtime_metrics {
   std::atomic<std::uint64_t> latency_sum_us{0};
   std::atomic<std::uint64_t> latency_count{0};
 
-  void count_tool(tool t, bool ok) noexcept { tool_calls[static_cast<std::size_t>(t) * 2 + (ok ? 0 : 1)]++; }
+  /// Counts one call of `t` (nullopt: a name no session offers).
+  void count_tool(std::optional<mcp::tool_id> t, bool ok) noexcept;
   void observe_latency_ms(double ms) noexcept;
 
   /// The backend connection's health as last reported.
@@ -43,9 +46,6 @@ struct runtime_metrics {
   health health_ = health::connected;
   std::string health_reason_ = "connected";
 };
-
-/// The tool enum for a tool name.
-[[nodiscard]] runtime_metrics::tool tool_of(const std::string& name) noexcept;
 
 /// `connected` / `retrying` / `failed`.
 [[nodiscard]] const char* health_name(health h) noexcept;

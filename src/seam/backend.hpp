@@ -8,9 +8,10 @@
 #include <string>
 
 #include "src/config/value.hpp"
+#include "src/error/result.hpp"
+#include "src/model/mentions.hpp"
 #include "src/model/message.hpp"
 #include "src/seam/capabilities.hpp"
-#include "src/error/result.hpp"
 
 namespace parley {
 
@@ -23,6 +24,37 @@ struct post_request {
   /// backend_msg_id of the message this one threads under.
   std::optional<std::string> in_reply_to;
 };
+
+/// What `post` stored: the message exactly as `fetch_recent` and `subscribe`
+/// report it (id, cursor, timestamp, mentions), known at write time.
+struct stored_post {
+  message msg;
+  /// The cursor of the topic's message just before `msg` (the backend's zero
+  /// cursor when `msg` is the topic's first), when the backend learns it
+  /// while writing; empty otherwise. Passed as `since`, it yields `msg` first
+  /// unless another writer slipped a message in between. It lets core deliver
+  /// a local post at once when it directly follows the last one delivered.
+  std::optional<parley::cursor> previous;
+
+  [[nodiscard]] friend bool operator==(const stored_post&, const stored_post&) = default;
+};
+
+/// The message a backend that stores `req`'s fields unchanged will report
+/// for it: sender, content and in_reply_to from the request, mentions parsed
+/// from the content.
+[[nodiscard]] inline message stored_message(const post_request& req, std::string backend_msg_id,
+                                            parley::cursor cursor, std::string timestamp) {
+  message m;
+  m.topic = req.topic;
+  m.sender_handle = req.identity;
+  m.content = req.content;
+  m.timestamp = std::move(timestamp);
+  m.backend_msg_id = std::move(backend_msg_id);
+  m.cursor = std::move(cursor);
+  m.mentions = parse_mentions(m.content);
+  m.in_reply_to = req.in_reply_to;
+  return m;
+}
 
 /// What `fetch_recent` reads.
 struct fetch_request {
@@ -84,9 +116,9 @@ using health_listener = std::function<void(health state, const std::string& reas
 /// The seam: the six operations every backend implements, and nothing else.
 ///
 /// Contract (the conformance suite in conformance/ checks each clause):
-/// 1. `backend_msg_id` is stable and unique; the id returned by `post` is the
-///    id seen through `fetch_recent` and through `subscribe`, and so is the
-///    cursor.
+/// 1. `backend_msg_id` is stable and unique; the message returned by `post`
+///    is the message seen through `fetch_recent` and through `subscribe`
+///    (same id, cursor, timestamp and fields).
 /// 2. Cursors are monotonic per topic: a later message has a later cursor.
 ///    `fetch_recent` returns messages ascending by cursor, strictly after
 ///    `since`. Without `since` it returns the newest `limit`, ascending.
@@ -126,8 +158,8 @@ class backend {
   [[nodiscard]] virtual result<std::unique_ptr<subscription>> subscribe(
       const std::string& topic, subscription_sink& sink) = 0;
 
-  /// Durably writes one message; returns its backend_msg_id.
-  [[nodiscard]] virtual result<std::string> post(const post_request& req) = 0;
+  /// Durably writes one message; returns it as stored (no read-back needed).
+  [[nodiscard]] virtual result<stored_post> post(const post_request& req) = 0;
 
   /// Reads history; see the contract above.
   [[nodiscard]] virtual result<page> fetch_recent(const fetch_request& req) = 0;
@@ -145,7 +177,7 @@ class backend {
   /// returns nullopt, and the caller hands the request to a backend thread
   /// as usual. An embedded database answers most calls this way, which saves
   /// two thread hand-offs per call. The defaults never take the fast path.
-  [[nodiscard]] virtual std::optional<result<std::string>> try_post(const post_request& req) {
+  [[nodiscard]] virtual std::optional<result<stored_post>> try_post(const post_request& req) {
     (void)req;
     return std::nullopt;
   }

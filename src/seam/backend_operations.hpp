@@ -28,7 +28,7 @@
   [[nodiscard]] parley::result<std::unique_ptr<parley::subscription>> subscribe(const std::string& topic,    \
                                                                                 parley::subscription_sink& sink) \
       override;                                                                                              \
-  [[nodiscard]] parley::result<std::string> post(const parley::post_request& req) override;                  \
+  [[nodiscard]] parley::result<parley::stored_post> post(const parley::post_request& req) override;          \
   [[nodiscard]] parley::result<parley::page> fetch_recent(const parley::fetch_request& req) override;        \
   [[nodiscard]] parley::result<parley::identity_ref> resolve_identity(const std::string& handle) override;   \
   void set_health_listener(parley::health_listener listener) override

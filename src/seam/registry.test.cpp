@@ -13,7 +13,10 @@ class null_backend final : public parley::backend {
                                                                   parley::subscription_sink&) override {
     return parley::fail(parley::errc::internal, "no");
   }
-  parley::result<std::string> post(const parley::post_request&) override { return std::string("1"); }
+  parley::result<parley::stored_post> post(const parley::post_request& req) override {
+    return parley::stored_post{parley::stored_message(req, "1", parley::cursor{"1"}, ""),
+                               std::nullopt};
+  }
   parley::result<parley::page> fetch_recent(const parley::fetch_request&) override {
     return parley::page{};
   }
