@@ -257,15 +257,7 @@ result<void> nats_backend::connect(const nats_config& cfg) {
   s = natsConnection_JetStream(&js_, nc_, &jso);
   if (s != NATS_OK) {
     std::string why = status_text(s);
-    {
-      std::lock_guard lock(events_->mu);
-      events_->owner = nullptr;
-    }
-    events_ = nullptr;  // freed by the closed callback
-    natsConnection_Destroy(nc_);
-    natsOptions_Destroy(opts_);
-    nc_ = nullptr;
-    opts_ = nullptr;
+    release_connection();
     return fail(errc::backend_unavailable, "NATS JetStream unavailable: " + why);
   }
   // The JSON payload must fit the server's max_payload; escaping adds a
@@ -307,16 +299,7 @@ void nats_backend::disconnect() {
   }
   jsCtx_Destroy(js_);
   js_ = nullptr;
-  {
-    std::lock_guard lock(events_->mu);
-    events_->owner = nullptr;
-  }
-  events_ = nullptr;  // freed by the closed callback
-  natsConnection_Close(nc_);
-  natsConnection_Destroy(nc_);
-  nc_ = nullptr;
-  natsOptions_Destroy(opts_);
-  opts_ = nullptr;
+  release_connection();
   std::lock_guard lock(streams_mu_);
   known_streams_.clear();
 }
@@ -342,6 +325,19 @@ void nats_backend::on_reconnected() {
 
 void nats_backend::on_closed() {
   if (open_) report(health::failed, "the NATS connection closed and will not reconnect");
+}
+
+void nats_backend::release_connection() {
+  {
+    std::lock_guard lock(events_->mu);
+    events_->owner = nullptr;
+  }
+  events_ = nullptr;  // freed by the closed callback
+  natsConnection_Close(nc_);
+  natsConnection_Destroy(nc_);
+  nc_ = nullptr;
+  natsOptions_Destroy(opts_);
+  opts_ = nullptr;
 }
 
 result<void> nats_backend::ensure_stream(const std::string& topic) {

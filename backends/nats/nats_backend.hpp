@@ -51,6 +51,10 @@ class nats_backend final : public backend {
     std::uint64_t messages = 0;
   };
 
+  /// Detaches the connection's callbacks from this object and frees the
+  /// connection and its options (the callbacks' state is freed by the
+  /// closed callback).
+  void release_connection();
   [[nodiscard]] result<void> ensure_stream(const std::string& topic);
   [[nodiscard]] result<stream_bounds> stream_bounds_of(const std::string& stream);
   /// The topic's pull consumer, kept between reads of the next page.

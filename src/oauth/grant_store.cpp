@@ -70,22 +70,34 @@ CREATE INDEX IF NOT EXISTS refresh_tokens_family ON refresh_tokens(family_id);
 PRAGMA user_version = 1;
 )";
 
-std::string join_lines(const std::vector<std::string>& items) {
+/// `items` joined by `sep`: how a grant's lists are stored in one column.
+std::string join_with(const std::vector<std::string>& items, char sep) {
   std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : "\n") + s;
-  return out;
-}
-
-std::vector<std::string> split_lines(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    const auto nl = text.find('\n');
-    out.emplace_back(text.substr(0, nl));
-    if (nl == std::string_view::npos) break;
-    text.remove_prefix(nl + 1);
+  for (const auto& item : items) {
+    if (!out.empty()) out += sep;
+    out += item;
   }
   return out;
 }
+
+/// The pieces of `text` between `sep`s, in order; `keep_empty` false drops
+/// empty ones and repeats (scopes), true keeps every line as stored.
+std::vector<std::string> split_on(std::string_view text, char sep, bool keep_empty) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const auto at = text.find(sep);
+    std::string piece(text.substr(0, at));
+    if (keep_empty || (!piece.empty() && std::find(out.begin(), out.end(), piece) == out.end()))
+      out.push_back(std::move(piece));
+    if (at == std::string_view::npos) break;
+    text.remove_prefix(at + 1);
+  }
+  return out;
+}
+
+std::string join_lines(const std::vector<std::string>& items) { return join_with(items, '\n'); }
+
+std::vector<std::string> split_lines(std::string_view text) { return split_on(text, '\n', true); }
 
 error db_error(const sqlite::connection& db) {
   return fail(errc::io_error, "gateway state database: " + db.last_error());
@@ -169,25 +181,9 @@ auto find_one(sqlite::connection& db, sqlite::statement& s, Decode decode)
 
 }  // namespace
 
-std::string join_scopes(const std::vector<std::string>& scopes) {
-  std::string out;
-  for (const auto& s : scopes) out += (out.empty() ? "" : " ") + s;
-  return out;
-}
+std::string join_scopes(const std::vector<std::string>& scopes) { return join_with(scopes, ' '); }
 
-std::vector<std::string> split_scopes(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    const auto sp = text.find(' ');
-    if (sp != 0) {
-      std::string piece(text.substr(0, sp));
-      if (std::find(out.begin(), out.end(), piece) == out.end()) out.push_back(std::move(piece));
-    }
-    if (sp == std::string_view::npos) break;
-    text.remove_prefix(sp + 1);
-  }
-  return out;
-}
+std::vector<std::string> split_scopes(std::string_view text) { return split_on(text, ' ', false); }
 
 result<std::unique_ptr<grant_store>> grant_store::open(const std::string& path,
                                                        grant_store_options options) {
