@@ -110,8 +110,8 @@ struct session_profile {
   /// Clamp for block_ms.
   std::int64_t block_max_ms = 60'000;
   /// The owner's topic namespace as a prefix (`alice.`), empty for none
-  /// (issue 9): `allow` and the backend use prefixed names, the client never
-  /// sees the prefix.
+  /// (see docs/features.md, "Owners and the OAuth front door"): `allow` and the backend use
+  /// prefixed names, the client never sees the prefix.
   std::string topic_prefix;
   /// The allowlist as the client sees it (tools/list); unset: `allow`.
   std::optional<topic_allowlist> shown_allow;

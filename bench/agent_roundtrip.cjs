@@ -1,4 +1,4 @@
-// NATS agent latency (issue 8): a caller on NATS prompts a `parley stdio`
+// NATS agent latency (docs/features.md, "NATS agents"): a caller on NATS prompts a `parley stdio`
 // session whose MCP client (the official SDK, playing Claude Code) answers at
 // once with `reply`. Prints the ack latency (publish → leading ack) and the
 // full round trip (publish → terminator), p50/p99 over N sequential prompts.

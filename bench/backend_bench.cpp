@@ -1,5 +1,5 @@
-// Seam-level figures for any backend, the peer baseline's W1-W3
-// (shared/docs/peer-baseline.md), through the registry:
+// Seam-level figures for any backend, W1-W3 of the peer baseline
+// (docs/benchmarks.md, "Workloads" and "The peer's figures"), through the registry:
 //
 //   backend_bench BACKEND [key=value ...]      backend_config keys, e.g.
 //   backend_bench nats servers=nats://127.0.0.1:4222

@@ -1,5 +1,5 @@
-// Figures for the Redis backend, comparable with shared/docs/limits.md (§2)
-// and the original's peer baseline:
+// Figures for the Redis backend, comparable with docs/benchmarks.md ("The floor", the Redis rows)
+// and the original's figures there ("The peer's figures"):
 //
 //   redis_bench push-latency [URL]   W3: post in this process → on_message in
 //                                    a forked subscriber process (its own
@@ -63,7 +63,7 @@ std::string random_prefix() {
   return buf;
 }
 
-/// `T<ns>|<seq>|xxxx…`, 200 bytes, as limits.md's probes.
+/// `T<ns>|<seq>|xxxx…`, 200 bytes, as the probes of docs/benchmarks.md ("Workloads").
 std::string stamped_body(std::int64_t t, int seq) {
   std::string body = "T" + std::to_string(t) + "|" + std::to_string(seq) + "|";
   body.resize(body_bytes, 'x');

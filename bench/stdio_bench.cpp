@@ -1,5 +1,5 @@
 // Figures for the stdio channel, comparable with the original's peer
-// baseline (shared/docs/peer-baseline.md):
+// baseline (docs/benchmarks.md, "The peer's figures"):
 //
 //   stdio_bench post-rate    PARLEY_BIN   W5: sequential parley_post and
 //                                          parley_fetch_recent calls over stdio

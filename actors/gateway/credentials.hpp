@@ -16,8 +16,8 @@ struct principal {
   std::shared_ptr<const session_profile> profile;
   std::string key;
   std::string profile_name;
-  /// The owner the request runs as (issue 9); empty for static tokens and a
-  /// single-tenant gateway.
+  /// The owner the request runs as (docs/features.md, "Owners and the OAuth front door"); empty for
+  /// static tokens and a single-tenant gateway.
   std::string owner;
 };
 

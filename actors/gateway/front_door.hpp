@@ -1,7 +1,7 @@
 #pragma once
 
-// The gateway's front door (issue 9): who may use /mcp, and the OAuth paths
-// that let Claude connectors get a token. Three ways in, tried in order:
+// The gateway's front door (docs/features.md, "Owners and the OAuth front door"): who may use /mcp,
+// and the OAuth paths that let Claude connectors get a token. Three ways in, tried in order:
 // static bearer tokens (gateway.tokens, PARLEY_DEV_TOKEN); the built-in
 // OAuth 2.1 authorization server (auth.mode builtin with owners:); or JWTs of
 // an external OIDC issuer (auth.mode oidc).

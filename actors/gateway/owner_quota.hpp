@@ -1,7 +1,7 @@
 #pragma once
 
-// Per-owner limits of a multi-owner gateway (issue 9): how many sessions an
-// owner may hold and how many MCP requests per minute their sessions may
+// Per-owner limits of a multi-owner gateway (docs/features.md, "Owners and the OAuth front door"):
+// how many sessions an owner may hold and how many MCP requests per minute their sessions may
 // make, so one owner cannot starve the others. Thread-safe (HTTP threads).
 
 #include <chrono>

@@ -2,8 +2,8 @@
 
 // Every session profile a gateway can run, built once at startup: the
 // single-tenant profiles of `gateway.profiles` (owner "") and each owner's
-// (issue 9), with the owner's topic namespace applied to what the backend and
-// the router see.
+// (docs/features.md, "Owners and the OAuth front door"), with the owner's topic namespace applied
+// to what the backend and the router see.
 
 #include <map>
 #include <memory>

@@ -1,9 +1,9 @@
 #pragma once
 
-// The NATS agent endpoint of one MCP session (issue 8): a micro service
-// `agents` with `prompt` and `status` endpoints, heartbeats, and the stream
-// of each request. Prompts become channel events in the session, one at a
-// time; the session's `reply` tool streams the answer back.
+// The NATS agent endpoint of one MCP session (docs/features.md, "NATS agents"; the wire rules:
+// docs/nats-agent-protocol.md): a micro service `agents` with `prompt` and `status` endpoints,
+// heartbeats, and the stream of each request. Prompts become channel events in the session, one at
+// a time; the session's `reply` tool streams the answer back.
 
 #include <caf/fwd.hpp>
 

@@ -5,8 +5,8 @@
 
 namespace parley::nats {
 
-/// The original's injective fold (spec-parley.md §2.4): a topic that the fold
-/// leaves unchanged maps to itself; any other gets `-<first 10 hex of
+/// The original's injective fold (docs/parley-behavior.md, "Backend name fold"): a topic that the
+/// fold leaves unchanged maps to itself; any other gets `-<first 10 hex of
 /// sha1(topic)>` after the folded text, so `a.b` and `a_b` never share a
 /// stream. Changing this changes where history lives.
 [[nodiscard]] std::string safe_name(std::string_view topic, std::string (*fold)(std::string_view));

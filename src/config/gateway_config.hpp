@@ -39,9 +39,9 @@ struct oauth_lifetimes {
   std::int64_t refresh_ttl_s = 30LL * 24 * 3600;
 };
 
-/// `gateway.oauth:` (issue 9): the built-in authorization server's state and
-/// lifetimes. It runs when `owners:` are configured and `auth.mode` is
-/// builtin.
+/// `gateway.oauth:` (docs/features.md, "Owners and the OAuth front door"): the built-in
+/// authorization server's state and lifetimes. It runs when `owners:` are configured and
+/// `auth.mode` is builtin.
 struct gateway_oauth_config : oauth_lifetimes {
   /// The SQLite file of clients and grants (hashed); a restart keeps every
   /// grant. Empty: `parley-gateway.db` in the state directory.

@@ -10,8 +10,8 @@
 
 namespace parley {
 
-/// One owner of a multi-owner gateway (`owners.<name>`, issue 9): a person
-/// who signs in on the OAuth consent page and whose sessions see only their
+/// One owner of a multi-owner gateway (`owners.<name>`, docs/features.md, "Owners and the OAuth
+/// front door"): a person who signs in on the OAuth consent page and whose sessions see only their
 /// own profiles and topics.
 struct owner_config {
   /// The map key; `[A-Za-z0-9_-]+`, what the owner types on the consent page.

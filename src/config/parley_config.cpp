@@ -195,7 +195,8 @@ void parse_presence(const value& v, presence_config& out, std::vector<problem>& 
     if (auto ttl = r.integer("ttl_ms", 1, k_max_count)) {
       out.ttl_ms = *ttl;
       // A ttl below the heartbeat makes every live peer read as offline
-      // between two beats (the original's BUG-34).
+      // between two beats (the original's BUG-34, docs/parley-behavior.md "Lessons from the
+      // original").
       if (heartbeat_ok && out.ttl_ms < out.heartbeat_ms)
         r.report("ttl_ms",
                  "presence.ttl_ms must be >= presence.heartbeat_ms; peers would appear offline "

@@ -47,7 +47,8 @@ struct permissions_config {
   std::int64_t timeout_ms = 300'000;
 };
 
-/// `auth.oidc:` (spec-parley.md §1.3), validated here, used by the gateway.
+/// `auth.oidc:` (docs/parley-behavior.md, "OIDC configuration"), validated here, used by the
+/// gateway.
 struct oidc_config {
   std::string issuer;
   std::optional<std::string> audience;
@@ -100,10 +101,10 @@ struct parley_config {
   /// post_topics and live_push make a profile named `default`; with
   /// gateway.profiles present the top-level identity and topics are optional.
   gateway_config gateway;
-  /// `owners:` (issue 9): who may sign in on the gateway's OAuth consent
-  /// page, each with their own profiles, topic namespace and limits.
+  /// `owners:` (docs/features.md, "Owners and the OAuth front door"): who may sign in on the
+  /// gateway's OAuth consent page, each with their own profiles, topic namespace and limits.
   std::vector<owner_config> owners;
-  /// `nats_agent:` (issue 8): expose the session (stdio) or the sessions of
+  /// `nats_agent:` (docs/features.md, "NATS agents"): expose the session (stdio) or the sessions of
   /// profiles that opt in (gateway) as NATS agents.
   nats_agent::agent_config nats_agent;
 };

@@ -9,7 +9,7 @@
 
 namespace parley {
 
-/// Which topics one session may touch (spec-parley.md §4.2). Enforced by the
+/// Which topics one session may touch (docs/parley-behavior.md, "Topic allowlist"). Enforced by the
 /// router for every tool call, never trusted to the client.
 ///
 /// - explicit `topics`: subscribed, caught up, advertised in presence, and

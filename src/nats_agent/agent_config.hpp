@@ -10,8 +10,8 @@
 
 namespace parley::nats_agent {
 
-/// The `nats_agent:` block (issue 8's pinned keys plus the timings the
-/// protocol needs). In stdio mode the block exposes the one session; in a
+/// The `nats_agent:` block (the pinned keys of docs/features.md, "NATS agents", plus the timings
+/// the protocol needs). In stdio mode the block exposes the one session; in a
 /// gateway profile `nats_agent: { enabled: true }` exposes each session.
 struct agent_config {
   /// True when the block is present, unless it says `enabled: false`.

@@ -8,7 +8,7 @@
 #include "src/nats_agent/prompt_envelope.hpp"
 #include "src/error/result.hpp"
 
-/// Attachments on disk (spec-nats-agents.md §9.2 step 5): the session reads
+/// Attachments on disk (docs/nats-agent-protocol.md, "Prompts into the session"): the session reads
 /// files, so each decoded attachment is written under the state directory,
 /// listed by absolute path at the top of the channel event, and removed when
 /// the request ends. Names come from untrusted callers; nothing here lets one

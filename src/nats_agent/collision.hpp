@@ -6,12 +6,13 @@
 
 #include "src/nats_agent/identity.hpp"
 
-/// Instance-name collisions (spec-nats-agents.md §2.4). At start-up the actor
+/// Instance-name collisions (docs/nats-agent-protocol.md, "Name collisions"). At start-up the actor
 /// sends one `$SRV.INFO.agents` request, collects every reply (≈1 s, up to 50),
 /// feeds each to collect_taken_names, adds the names its own other sessions
 /// hold, and asks first_free_name for the name to register. Best effort: two
 /// agents starting at once can still pick the same name; they then share the
-/// subject and the queue group balances between them (legal, §2.4).
+/// subject and the queue group balances between them (legal: docs/nats-agent-protocol.md, "Name
+/// collisions").
 namespace parley::nats_agent {
 
 /// Adds to `taken` every instance name that one `$SRV.INFO` reply occupies

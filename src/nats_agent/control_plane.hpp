@@ -9,11 +9,11 @@
 #include "src/nats_agent/outcome.hpp"
 
 /// The operators' control plane on `agents.parley.<owner>` (subjects.hpp),
-/// after seed 001's intake: a JSON request `{"sessionMode": "list" |
-/// "inspect" | "stop", "sessionId"?}`, answered with one JSON reply (plain
-/// publish, no headers, no terminator). Errors are `{"error": <code>, …}`
-/// with the seed's codes and context keys. Keys are camelCase like the
-/// seed's request (`sessionMode`, `sessionId`), unlike the snake_case of the
+/// after nats-pi-bridge's intake (docs/nats-agent-protocol.md, "Control plane"): a JSON request
+/// `{"sessionMode": "list" | "inspect" | "stop", "sessionId"?}`, answered with one JSON reply
+/// (plain publish, no headers, no terminator). Errors are `{"error": <code>, …}`
+/// with that bridge's codes and context keys. Keys are camelCase like the
+/// bridge's request (`sessionMode`, `sessionId`), unlike the snake_case of the
 /// v0.3 agent documents.
 namespace parley::nats_agent {
 
@@ -44,7 +44,7 @@ struct control_error {
   std::string session_id;
 };
 
-/// Decodes a request. Seed 001's other modes (`run`, `session`) are an
+/// Decodes a request. nats-pi-bridge's other modes (`run`, `session`) are an
 /// `invalid_sessionMode` here: Parley exposes sessions, it does not spawn
 /// them. inspect/stop without a non-empty string `sessionId` →
 /// `missing_fields` with `required: ["sessionId"]`; a non-string
@@ -52,7 +52,7 @@ struct control_error {
 [[nodiscard]] outcome<control_request, control_error> decode_control_request(
     std::string_view payload);
 
-/// The seed's wire name of a code (`invalid_sessionMode` keeps its casing).
+/// nats-pi-bridge's wire name of a code (`invalid_sessionMode` keeps its casing).
 [[nodiscard]] std::string_view to_string(control_error_code code) noexcept;
 
 /// `{"error":"not_found","sessionId":…}` — no hosted session has that id.

@@ -33,7 +33,7 @@ TEST_CASE("nats_agent control: list, inspect and stop requests", "[nats_agent]")
   CHECK(r.session_id == "main-2");
 }
 
-TEST_CASE("nats_agent control: the seed's error objects", "[nats_agent]") {
+TEST_CASE("nats_agent control: nats-pi-bridge's error objects", "[nats_agent]") {
   CHECK(error_json("not json").rfind(R"({"error":"invalid_json","message":")", 0) == 0);
   CHECK(error_json("").rfind(R"({"error":"invalid_json","message":")", 0) == 0);
   CHECK(error_json(R"(["list"])") ==
@@ -45,7 +45,7 @@ TEST_CASE("nats_agent control: the seed's error objects", "[nats_agent]") {
         R"({"error":"invalid_request","message":"sessionMode must be a string"})");
   CHECK(error_json(R"({"sessionMode":"explode"})") ==
         R"({"error":"invalid_sessionMode","sessionMode":"explode"})");
-  // Seed 001's spawning modes are not offered by Parley.
+  // nats-pi-bridge's spawning modes are not offered by Parley.
   CHECK(error_json(R"({"sessionMode":"run","body":"x","cwd":"/tmp"})") ==
         R"({"error":"invalid_sessionMode","sessionMode":"run"})");
   CHECK(error_json(R"({"sessionMode":"stop"})") ==

@@ -8,8 +8,8 @@
 namespace parley::nats_agent {
 
 /// Counters of one micro endpoint, as `$SRV.STATS` reports them
-/// (spec-nats-agents.md §3.2). Counts like Go's micro, not JS's: every error
-/// *reply* (a `Nats-Service-Error-Code` frame) counts as an error and sets
+/// (docs/nats-agent-protocol.md, "Discovery and stats"). Counts like Go's micro, not JS's: every
+/// error *reply* (a `Nats-Service-Error-Code` frame) counts as an error and sets
 /// `last_error`, not only handler crashes, so operators see validation
 /// failures too. Not thread-safe: owned by the one actor serving the endpoint.
 class endpoint_stats {

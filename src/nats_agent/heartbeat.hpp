@@ -8,7 +8,7 @@
 
 #include "src/nats_agent/identity.hpp"
 
-/// Liveness (spec-nats-agents.md §6): the heartbeat published on
+/// Liveness (docs/nats-agent-protocol.md, "Heartbeat and status"): the heartbeat published on
 /// `agents.hb.<agent>.<owner>.<session>` right after registering and then
 /// every interval, and the `status` endpoint's reply, which is a freshly
 /// built heartbeat plus the session's state.
@@ -47,9 +47,9 @@ struct session_state {
   std::vector<std::string> topics;
 };
 
-/// The status reply: every heartbeat field in the same order (SPEC: the
-/// status reply *is* the heartbeat shape; B3), then extra keys the SDK
-/// clients keep as extras: `"state":"idle"|"busy"`, `"queue_length"`,
+/// The status reply: every heartbeat field in the same order (the protocol: the
+/// status reply *is* the heartbeat shape; docs/nats-agent-protocol.md "Heartbeat and status"), then
+/// extra keys the SDK clients keep as extras: `"state":"idle"|"busy"`, `"queue_length"`,
 /// `"handle"`, `"topics"`.
 [[nodiscard]] std::string encode_status(const heartbeat& hb, const session_state& state,
                                         std::int64_t now_epoch_ms);

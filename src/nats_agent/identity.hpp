@@ -39,7 +39,7 @@ struct identity_sources {
 
   /// Config `agent`; absent → "parley".
   std::optional<std::string> config_agent;
-  /// First of $SYNADIA_PARLEY_OWNER, $SYNADIA_OWNER (the CC pattern
+  /// First of $SYNADIA_PARLEY_OWNER, $SYNADIA_OWNER (the Claude Code channel's pattern
   /// SYNADIA_<HARNESS>_OWNER > SYNADIA_OWNER). Wins over config.
   std::optional<env_value> env_owner;
   /// Config `owner`.
@@ -47,8 +47,8 @@ struct identity_sources {
   /// $USER, sanitized when nothing explicit is given; fallback "unknown".
   std::string user;
   /// First of $SYNADIA_PARLEY_NAME, $SYNADIA_NAME, $SESH_SESSION,
-  /// $NATS_SESSION_NAME (CC's order, with seed 003's SESH_SESSION placed
-  /// before NATS_SESSION_NAME as it says). Wins over config.
+  /// $NATS_SESSION_NAME (docs/nats-agent-protocol.md "Deriving tokens": the Claude Code channel's
+  /// order, with sesh's SESH_SESSION placed before NATS_SESSION_NAME as it says). Wins over config.
   std::optional<env_value> env_session;
   /// Config `session`.
   std::optional<std::string> config_session;

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-/// The prompt endpoint's `max_payload` metadata (spec-nats-agents.md §3.1):
+/// The prompt endpoint's `max_payload` metadata (docs/nats-agent-protocol.md, "The micro service"):
 /// a positive integer and a unit `B|KB|MB|GB`, base 1024.
 namespace parley::nats_agent {
 

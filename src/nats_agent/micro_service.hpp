@@ -11,9 +11,9 @@
 #include "src/nats_agent/endpoint_stats.hpp"
 #include "src/nats_agent/identity.hpp"
 
-/// The NATS micro service every agent registers (spec-nats-agents.md §3).
-/// cnats 3.4 has no micro API, so this is the service as data plus the exact
-/// `$SRV.PING|INFO|STATS` documents; the actor subscribes the subjects and
+/// The NATS micro service every agent registers (docs/nats-agent-protocol.md, "The micro service"
+/// and "Discovery and stats"). cnats 3.4 has no micro API, so this is the service as data plus the
+/// exact `$SRV.PING|INFO|STATS` documents; the actor subscribes the subjects and
 /// answers each request with the matching encode_* result.
 namespace parley::nats_agent {
 

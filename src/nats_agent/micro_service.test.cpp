@@ -11,7 +11,7 @@ using namespace parley::nats_agent;
 
 namespace {
 
-/// The service the spec's observed bytes (§3.2, RUN) came from.
+/// The service whose observed replies docs/nats-agent-protocol.md shows ("Discovery and stats").
 service_descriptor probe_echo() {
   service_descriptor s;
   s.id = "BPG82j3GGGOUUH2UwCfk1r";

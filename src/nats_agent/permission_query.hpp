@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-/// Permission relay over NATS (spec-nats-agents.md §9.4): while a NATS
+/// Permission relay over NATS (docs/nats-agent-protocol.md, "Permission relay"): while a NATS
 /// request is active, a permission request from the session becomes a
 /// `query` chunk on that request's stream (response_stream.hpp query_chunk),
 /// and the caller's single answer on the query inbox decides it.

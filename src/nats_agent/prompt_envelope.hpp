@@ -9,7 +9,7 @@
 #include "src/nats_agent/max_payload.hpp"
 #include "src/nats_agent/service_error.hpp"
 
-/// A request on the prompt endpoint (spec-nats-agents.md §4): plain UTF-8
+/// A request on the prompt endpoint (docs/nats-agent-protocol.md, "Prompt envelope"): plain UTF-8
 /// text or the JSON envelope `{"prompt", "attachments"?}`, validated before
 /// anything is acknowledged.
 namespace parley::nats_agent {
@@ -49,14 +49,15 @@ struct prompt_limits {
   std::uint64_t max_payload = default_max_payload;
   /// false: any non-empty `attachments` is a 400 (`[]` is fine).
   bool attachments_ok = true;
-  /// Accept v0.1's `{"from","body"}` when there is no `prompt` key (§4.4:
-  /// an extension no current client needs, harmless to old ones).
+  /// Accept v0.1's `{"from","body"}` when there is no `prompt` key (docs/nats-agent-protocol.md,
+  /// "Prompt envelope": an extension no current client needs, harmless to old ones).
   bool accept_v01_body = true;
 };
 
 /// Validates and decodes one request payload, in this order (each failure a
-/// 400 with the TypeScript reference's description, §4.5):
-///  1. zero bytes → `zero-byte request payload (§5.3)`;
+/// 400 with the TypeScript reference's description, docs/nats-agent-protocol.md "Errors"):
+///  1. zero bytes → `zero-byte request payload (§5.3)` (wire text: the § is the
+///     protocol's own numbering);
 ///  2. more than `max_payload` bytes → `prompt payload exceeds max_payload 1MB`;
 ///  3. after skipping leading space/tab/CR/LF, a `{` makes it an envelope that
 ///     must parse (`malformed JSON envelope: …`), never falling back to text;
@@ -73,9 +74,10 @@ struct prompt_limits {
 [[nodiscard]] service_result<prompt> decode_prompt(std::string_view payload,
                                                    const prompt_limits& limits);
 
-/// Why `filename` is refused (SPEC/TS rules: empty; any `/`, `\` or NUL; the
-/// exact names `.` and `..`), or nullopt when it is acceptable. `..foo`,
-/// `a..b`, spaces and non-ASCII are acceptable.
+/// Why `filename` is refused (the protocol's and the TypeScript SDK's rules,
+/// docs/nats-agent-protocol.md "Prompt envelope": empty; any `/`, `\` or NUL; the exact names `.`
+/// and `..`), or nullopt when it is acceptable. `..foo`, `a..b`, spaces and non-ASCII are
+/// acceptable.
 [[nodiscard]] std::optional<std::string> filename_problem(std::string_view filename);
 
 }  // namespace parley::nats_agent

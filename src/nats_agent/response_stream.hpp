@@ -9,7 +9,7 @@
 #include "src/nats_agent/service_error.hpp"
 #include "src/error/result.hpp"
 
-/// The reply stream of a prompt (spec-nats-agents.md §5): what goes on the
+/// The reply stream of a prompt (docs/nats-agent-protocol.md, "Response stream"): what goes on the
 /// request's reply subject, in this order and nothing after the terminator:
 ///
 ///   1. on acceptance, at once: exactly one ack chunk (validation failures
@@ -69,9 +69,9 @@ inline constexpr std::size_t response_chunk_overhead = 29;
                                                               std::size_t max_payload);
 
 /// `{"type":"query","data":{"id":…,"reply_subject":…,"prompt":…}}`: a
-/// mid-stream question (§5.5). Subscribe to `reply_subject` (max 1 message)
-/// and flush *before* publishing this chunk, or a fast answer is lost. `id`
-/// must be unique among the stream's open queries.
+/// mid-stream question (docs/nats-agent-protocol.md, "Response stream"). Subscribe to
+/// `reply_subject` (max 1 message) and flush *before* publishing this chunk, or a fast answer is
+/// lost. `id` must be unique among the stream's open queries.
 [[nodiscard]] std::string query_chunk(std::string_view id, std::string_view reply_subject,
                                       std::string_view prompt);
 

@@ -9,7 +9,7 @@
 
 #include "src/nats_agent/outcome.hpp"
 
-/// Error replies of the micro protocol (spec-nats-agents.md §4.5): one frame
+/// Error replies of the micro protocol (docs/nats-agent-protocol.md, "Errors"): one frame
 /// whose *headers* carry the error, then the header-less terminator
 /// (response_stream.hpp builds both frames).
 namespace parley::nats_agent {
@@ -19,7 +19,8 @@ inline constexpr std::string_view error_code_header = "Nats-Service-Error-Code";
 /// Header with the one-line description.
 inline constexpr std::string_view error_description_header = "Nats-Service-Error";
 
-/// The codes we send. SPEC's taxonomy also has 401/403/404/409/429.
+/// The codes we send. The protocol's list also has 401/403/404/409/429
+/// (docs/nats-agent-protocol.md, "Errors").
 inline constexpr int code_bad_request = 400;  ///< validation: envelope, size, base64, names
 inline constexpr int code_internal = 500;     ///< our own failure (staging, handler)
 inline constexpr int code_unavailable = 503;  ///< shutting down; expired in the queue

@@ -5,7 +5,7 @@
 
 #include "src/nats_agent/identity.hpp"
 
-/// The subjects an agent uses (spec-nats-agents.md §2.1). Tokens are taken as
+/// The subjects an agent uses (docs/nats-agent-protocol.md, "Subjects"). Tokens are taken as
 /// given: identity.hpp has already validated or sanitized them.
 namespace parley::nats_agent {
 
@@ -24,13 +24,13 @@ namespace parley::nats_agent {
 [[nodiscard]] std::string legacy_prompt_subject(const identity& id);
 [[nodiscard]] std::string legacy_heartbeat_subject(const identity& id);
 
-/// Token of the control plane's subject. Fixed by the issue (operators rely
+/// Token of the control plane's subject. Pinned in docs/features.md, "NATS agents" (operators rely
 /// on it), independent of the configured `agent` kind.
 inline constexpr std::string_view control_token = "parley";
 
-/// The operators' control plane, `agents.parley.<owner>` (after seed 001's
-/// intake subject `agents.pi-exec.<owner>`). Three tokens, so it can never
-/// equal a v0.3 (5) or v0.2 (4) agent subject.
+/// The operators' control plane, `agents.parley.<owner>` (docs/nats-agent-protocol.md, "Control
+/// plane"; after nats-pi-bridge's intake subject `agents.pi-exec.<owner>`). Three tokens, so it can
+/// never equal a v0.3 (5) or v0.2 (4) agent subject.
 [[nodiscard]] std::string control_subject(std::string_view owner);
 
 /// Heartbeat wildcard callers subscribe to (`agents.hb.*.*.*`).

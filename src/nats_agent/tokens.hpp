@@ -6,20 +6,20 @@
 
 #include "src/error/result.hpp"
 
-/// Subject tokens of the agent protocol (spec-nats-agents.md §2.2, §2.3):
-/// what a token may contain, and how a value we *derive* (a user name, a
+/// Subject tokens of the agent protocol (docs/nats-agent-protocol.md, "Tokens" and "Deriving
+/// tokens"): what a token may contain, and how a value we *derive* (a user name, a
 /// directory name, a handle) becomes one.
 namespace parley::nats_agent {
 
-/// SPEC §2.2: tokens SHOULD be 1–63 characters.
+/// The protocol recommends tokens of 1–63 characters (docs/nats-agent-protocol.md, "Tokens").
 inline constexpr std::size_t max_recommended_token_length = 63;
 
 /// A value we derived ourselves, made into a token the way the Claude Code and
-/// PI channels do (§2.3): every character outside `[A-Za-z0-9_-]` becomes `-`
-/// (one per UTF-16 code unit, so an emoji becomes `--`; a malformed byte
-/// counts as one U+FFFD), ASCII is lower-cased, and leading and trailing `-`
+/// PI channels do (docs/nats-agent-protocol.md, "Deriving tokens"): every character outside
+/// `[A-Za-z0-9_-]` becomes `-` (one per UTF-16 code unit, so an emoji becomes `--`; a malformed
+/// byte counts as one U+FFFD), ASCII is lower-cased, and leading and trailing `-`
 /// runs are stripped; runs inside are kept. Unlike those channels the result
-/// is also cut to 63 bytes (then re-trimmed), SPEC's recommended maximum, so a
+/// is also cut to 63 bytes (then re-trimmed), the protocol's recommended maximum, so a
 /// long directory name still yields a recommended token. May return "" — the
 /// caller picks its fallback (`unknown`, `default`).
 [[nodiscard]] std::string sanitize_token(std::string_view raw);

@@ -25,7 +25,7 @@ namespace parley::oauth {
 /// store's row, so the two cannot drift apart.
 using grant_info = token_grant;
 
-/// Lifetimes and limits. The defaults are issue 9's.
+/// Lifetimes and limits. The defaults: docs/features.md, "Owners and the OAuth front door".
 struct authorization_server_options : oauth_lifetimes {
   /// The public origin (`gateway.public_url`, no trailing slash): issuer,
   /// and base of the resource `<public_url>/mcp`.
@@ -42,11 +42,11 @@ struct authorization_server_options : oauth_lifetimes {
 /// Unix seconds now; injectable so tests can expire codes and tokens.
 using clock_fn = std::function<std::int64_t()>;
 
-/// The gateway's built-in OAuth 2.1 authorization server (issue 9,
-/// spec-parley §7.2 made multi-owner, spec-mcp §4), free of any transport:
-/// the HTTP layer turns a request into an oauth_request, calls handle(), and
-/// writes the reply; for /mcp it calls verify_access_token() and, on
-/// failure, answers with the challenge helpers.
+/// The gateway's built-in OAuth 2.1 authorization server (docs/features.md, "Owners and the OAuth
+/// front door"; the original's of docs/parley-behavior.md "Built-in OAuth server", made
+/// multi-owner; docs/mcp-authorization.md), free of any transport: the HTTP layer turns a request
+/// into an oauth_request, calls handle(), and writes the reply; for /mcp it calls
+/// verify_access_token() and, on failure, answers with the challenge helpers.
 ///
 /// Routes (exact paths):
 ///   GET  /.well-known/oauth-protected-resource[/mcp]  RFC 9728

@@ -194,7 +194,8 @@ result<std::unique_ptr<grant_store>> grant_store::open(const std::string& path,
   auto db = sqlite::connection::open(path, how);
   if (!db) return db.error();
   // The busy timeout goes first: switching to WAL needs a lock another
-  // process may hold on first boot (the original's BUG-35).
+  // process may hold on first boot (the original's BUG-35, docs/parley-behavior.md "Lessons from
+  // the original").
   if (auto r = db->exec("PRAGMA busy_timeout = 5000"); !r) return r.error();
   result<void> wal = db->exec("PRAGMA journal_mode = WAL");
   for (int attempt = 0; !wal && attempt < 5; ++attempt) {

@@ -60,7 +60,8 @@ authorization_server::client_auth authorization_server::authenticate_client(
     out.failure = server_error(found.error());
     return out;
   }
-  // 401 invalid_client makes Claude register a new client (spec-mcp §4.1).
+  // 401 invalid_client makes Claude register a new client (docs/mcp-authorization.md, "What Claude
+  // expects").
   if (!*found) return refuse("unknown client: register again", basic);
   if (!(*found)->secret_sha256.empty() &&
       (!secret || secret->empty() ||
@@ -94,7 +95,8 @@ oauth_reply authorization_server::token_authorization_code(const form_params& pa
                                                            std::int64_t t) {
   const std::string code = params.value_or_empty("code");
   if (code.empty()) return oauth_error(400, "invalid_request", "code is required");
-  // Spent now, whatever follows: a code is good for one attempt (SEC-10).
+  // Spent now, whatever follows: a code is good for one attempt (the original's SEC-10,
+  // docs/parley-behavior.md "Lessons from the original").
   auto taken = store_->take_code(code);
   if (!taken) return server_error(taken.error());
   const std::string_view invalid = "authorization grant is invalid or expired";

@@ -26,8 +26,8 @@ struct discovery_result {
 /// dropped first so there is no `//`.
 [[nodiscard]] std::string discovery_url(std::string_view issuer);
 
-/// Fetches and checks the discovery document (spec-parley.md §7.3). Any
-/// error means the gateway must not start; its message is the boot error,
+/// Fetches and checks the discovery document (docs/parley-behavior.md, "OIDC resource-server
+/// mode"). Any error means the gateway must not start; its message is the boot error,
 /// one of:
 ///   OIDC discovery failed: cannot reach <url> (<why>)
 ///   OIDC discovery failed: <url> returned HTTP <status>

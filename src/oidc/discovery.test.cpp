@@ -63,7 +63,7 @@ TEST_CASE("oidc discovery: one trailing slash on either side is the same issuer"
   CHECK(discover(config_for(issuer + "/"), idp2.fetcher()));
 }
 
-TEST_CASE("oidc discovery: each boot error has the spec's text", "[oidc]") {
+TEST_CASE("oidc discovery: each boot error has the documented text", "[oidc]") {
   fake_idp idp;
   const auto cfg = config_for(issuer);
   SECTION("cannot reach") {

@@ -7,8 +7,8 @@ using EVP_PKEY = struct evp_pkey_st;
 
 namespace parley::oidc {
 
-/// The JWS algorithms we accept (spec-parley.md §7.3). Everything else,
-/// `none` and the HMAC family above all, is refused: with a public key known
+/// The JWS algorithms we accept (docs/parley-behavior.md, "OIDC resource-server mode"). Everything
+/// else, `none` and the HMAC family above all, is refused: with a public key known
 /// to everyone, an HS256 "signature" keyed by it would prove nothing.
 enum class jws_alg {
   rs256,  ///< RSASSA-PKCS1-v1_5 with SHA-256

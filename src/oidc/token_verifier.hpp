@@ -24,7 +24,8 @@ struct verified_token {
   double expires_at = 0;                ///< `exp`, seconds since the epoch
 };
 
-/// Why a token was refused: three answers, as spec-parley.md §7.3 fixes them.
+/// Why a token was refused: three answers, as docs/parley-behavior.md "OIDC resource-server mode"
+/// fixes them.
 enum class rejection {
   /// 401: malformed, unsupported alg, unknown kid, bad signature, wrong iss,
   /// aud without ours, expired, not yet valid, no exp.
@@ -40,7 +41,7 @@ enum class rejection {
 /// The OAuth `error` code (RFC 6750 §3.1): invalid_token, insufficient_scope,
 /// invalid_token.
 [[nodiscard]] std::string_view oauth_error(rejection r) noexcept;
-/// The `error_description`, verbatim from the spec and ASCII, as it goes into
+/// The `error_description`, verbatim from docs/parley-behavior.md and ASCII, as it goes into
 /// WWW-Authenticate: "invalid or expired access token", "token is missing
 /// the required scope", "token does not satisfy this server access policy".
 [[nodiscard]] std::string_view description(rejection r) noexcept;
@@ -91,8 +92,8 @@ struct verifier_settings {
                                                      std::string_view public_url);
 };
 
-/// Verifies JWT access tokens locally (spec-parley.md §7.3), in this order:
-/// shape; `alg` in {RS256, PS256, ES256}; key by `kid` from the key source
+/// Verifies JWT access tokens locally (docs/parley-behavior.md, "OIDC resource-server mode"), in
+/// this order: shape; `alg` in {RS256, PS256, ES256}; key by `kid` from the key source
 /// (which refetches on an unknown kid); signature; `iss`; `aud`; `exp`
 /// (required: a token that never expires is refused) and `nbf`, each with
 /// clock_skew_s tolerance the way jose does it (expired when

@@ -95,7 +95,7 @@ TEST_CASE("oidc verifier: good RS256, PS256 and ES256 tokens verify", "[oidc]") 
   CHECK(f.cache->fetch_count() == 1);
 }
 
-TEST_CASE("oidc verifier: the three answers of the spec", "[oidc]") {
+TEST_CASE("oidc verifier: the three documented answers", "[oidc]") {
   CHECK(http_status(rejection::invalid_token) == 401);
   CHECK(http_status(rejection::insufficient_scope) == 403);
   CHECK(http_status(rejection::access_policy) == 401);

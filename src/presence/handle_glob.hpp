@@ -4,7 +4,7 @@
 
 namespace parley::presence {
 
-/// The `parley_list_users` filter (spec-parley.md §4.9): `*` matches any run
+/// The `parley_list_users` filter (docs/parley-behavior.md, "Handle filter"): `*` matches any run
 /// (also empty), `?` exactly one character, everything else literally;
 /// anchored at both ends, case-sensitive. Linear two-pointer matching, never
 /// a backtracking regex. Patterns longer than 256 characters match nothing.

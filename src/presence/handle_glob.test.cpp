@@ -6,7 +6,7 @@
 
 using parley::presence::glob_match;
 
-TEST_CASE("handle glob: the spec's examples") {
+TEST_CASE("handle glob: the documented examples") {
   CHECK(glob_match("claude-*", "claude-payments"));
   CHECK(glob_match("claude-*", "claude-"));
   CHECK(glob_match("*-bot", "chat-bot"));
@@ -50,8 +50,9 @@ TEST_CASE("handle glob: patterns over 256 characters match nothing") {
 }
 
 TEST_CASE("handle glob: many stars against a long handle stay linear") {
-  // SEC-15: a 40-star filter translated to a backtracking regex hung Node for
-  // ~47 s. Here it is at most pattern length times handle length steps.
+  // The original's SEC-15 (docs/parley-behavior.md, "Lessons from the original"): a 40-star filter
+  // translated to a backtracking regex hung Node for ~47 s. Here it is at most pattern length times
+  // handle length steps.
   std::string pattern;
   for (int i = 0; i < 40; ++i) pattern += "*a";
   pattern += "*b";

@@ -15,10 +15,11 @@ namespace parley::presence {
 
 namespace {
 
-/// SEC-03: a beat stamped further ahead than this is dropped, not clamped; a
-/// clamp would let a forged beat keep a handle "online" for as long as it likes.
+/// The original's SEC-03 (docs/parley-behavior.md, "Lessons from the original"): a beat stamped
+/// further ahead than this is dropped, not clamped; a clamp would let a forged beat keep a handle
+/// "online" for as long as it likes.
 constexpr std::int64_t max_future_skew_ms = 300'000;
-/// SEC-09: what one untrusted beat may make us store.
+/// The original's SEC-09: what one untrusted beat may make us store.
 constexpr std::size_t max_list_entries = 64;
 /// The caps are JavaScript `length`s, i.e. UTF-16 code units.
 constexpr std::size_t max_topic_units = 512;

@@ -11,7 +11,7 @@ namespace parley::presence {
 enum class beat_kind { hello, heartbeat, goodbye };
 
 /// One presence beat, the content of a message on the presence topic
-/// (spec-parley.md §5.1, format v2).
+/// (docs/parley-behavior.md, "Presence record", format v2).
 struct record {
   beat_kind kind = beat_kind::hello;
   /// Emitter's wall clock, epoch milliseconds.
@@ -26,8 +26,8 @@ struct record {
 /// {"v":2,"kind":"hello","at":1752343391204,"topics":[...],"postTopics":[...],"instanceId":"..."}
 [[nodiscard]] std::string encode(const record& r);
 
-/// Decodes and sanitizes per §5.3, or nullopt for anything to ignore: not a
-/// JSON object, `v` not exactly 2, unknown kind, `at` not a finite number or
+/// Decodes and sanitizes per docs/parley-behavior.md "Presence record", or nullopt for anything to
+/// ignore: not a JSON object, `v` not exactly 2, unknown kind, `at` not a finite number or
 /// more than 5 minutes ahead of `now_ms`, `topics` not an array of non-empty
 /// strings. Topic strings over 512 characters are dropped, then lists are cut
 /// to 64 entries; a malformed `postTopics` becomes []; `instanceId` is cut to

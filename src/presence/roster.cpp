@@ -24,8 +24,8 @@ constexpr std::size_t max_match_input_units = 64;
 
 /// The structural screen's limits. Backtracking paths multiply: each
 /// unbounded quantifier is charged 16 (so four of them exhaust the budget and
-/// a fifth is refused, the spec's "more than 4" rule), an optional atom 2, a
-/// counted range its width (up to 16), an alternation its branch count. With
+/// a fifth is refused, the "more than 4" rule of docs/parley-behavior.md "Reachability filter"), an
+/// optional atom 2, a counted range its width (up to 16), an alternation its branch count. With
 /// libstdc++ the worst accepted source costs about 10 ms against 64 characters
 /// (70 ms unoptimized).
 constexpr std::uint64_t max_ambiguity = 65'536;

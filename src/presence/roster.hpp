@@ -28,21 +28,21 @@ struct roster_options {
 };
 
 /// The roster from presence-topic messages in ascending cursor order
-/// (spec-parley.md §5.3): grouped by sender handle then instance id, last
+/// (docs/parley-behavior.md, "Roster"): grouped by sender handle then instance id, last
 /// record per instance wins, live = not goodbye and younger than ttl; sorted
 /// by last_seen_ms descending, ties by handle ascending.
 [[nodiscard]] std::vector<peer> compute_roster(const std::vector<message>& ascending,
                                                std::int64_t now_ms, const roster_options& opts);
 
-/// §5.4: scoped (a topic given) keeps peers subscribed to it or whose safe
-/// pattern fully matches it; unscoped keeps peers with a topic `mine` allows,
+/// docs/parley-behavior.md, "Reachability filter": scoped (a topic given) keeps peers subscribed to
+/// it or whose safe pattern fully matches it; unscoped keeps peers with a topic `mine` allows,
 /// or with a safe pattern fully matching one of my explicit topics.
 [[nodiscard]] std::vector<peer> filter_reachable(std::vector<peer> peers,
                                                  const topic_allowlist& mine,
                                                  const std::optional<std::string>& scope);
 
-/// The structural ReDoS screen for untrusted peer patterns (§5.4): false for
-/// patterns over 512 characters, quantified groups whose body holds a
+/// The structural ReDoS screen for untrusted peer patterns (docs/parley-behavior.md, "Reachability
+/// filter"): false for patterns over 512 characters, quantified groups whose body holds a
 /// quantifier or alternation and may repeat twice or more, or more than 4
 /// unbounded quantifiers in total. Also false for more than 65,536 estimated
 /// backtracking paths (a `.?` chain has no nested group), a quantifier on a

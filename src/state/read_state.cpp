@@ -43,7 +43,7 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   return len;
 }
 
-/// The directory name for an instance key (spec-parley.md §4.4): injective,
+/// The directory name for an instance key (docs/parley-behavior.md, "Read state"): injective,
 /// because any changed or special name carries a hash of the raw key, and
 /// traversal-free, because `/` never survives and `.`/`..` never stand alone.
 std::string directory_name(const std::string& key) {

@@ -9,7 +9,7 @@
 namespace parley {
 
 /// A session's read cursors, one per topic, persisted as a flat JSON object
-/// `{"<topic>": "<cursor>"}` (spec-parley.md §4.4).
+/// `{"<topic>": "<cursor>"}` (docs/parley-behavior.md, "Read state").
 ///
 /// Writes are atomic (temp file 0600 + rename, directory 0700) and merge
 /// under an advisory lock (flock on `<path>.lock`): a save rewrites only the
@@ -21,8 +21,8 @@ class read_state_store {
 
   /// The file for a session: `state_path` when set, else
   /// `${XDG_STATE_HOME:-$HOME/.local/state}/parley/<dir>/read-state.json`,
-  /// with <dir> = the instance key sanitized as §4.4 says (characters outside
-  /// `[A-Za-z0-9._-]` become `_`; if that changed anything, or the result is
+  /// with <dir> = the instance key sanitized as docs/parley-behavior.md "Read state" says
+  /// (characters outside `[A-Za-z0-9._-]` become `_`; if that changed anything, or the result is
   /// empty, `.` or `..`, `-<first 8 hex of sha256(key)>` is appended, with
   /// `default` as the base for empty/`.`/`..`).
   [[nodiscard]] static std::string default_path(const std::optional<std::string>& state_path,

@@ -1,5 +1,5 @@
-// A parley stdio session exposed as a NATS agent (issue 8), driven from both
-// sides: the official MCP SDK client plays Claude Code, and the `nats` npm
+// A parley stdio session exposed as a NATS agent (docs/features.md, "NATS agents"), driven from
+// both sides: the official MCP SDK client plays Claude Code, and the `nats` npm
 // client plays a caller on the bus, as the Synadia agent SDKs would.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -319,7 +319,7 @@ test('a second session with the same name registers with a -2 suffix', async () 
   } finally { await second.close(); }
 });
 
-test('the control plane lists, inspects and stops sessions, with the seed error codes', async () => {
+test('the control plane lists, inspects and stops sessions, with nats-pi-bridge's error codes', async () => {
   const gamma = await connect(sessionConfig(work.dir, 'carol', agentConfig('gamma')), { dir: work.dir });
   await waitForAgent('gamma');
   const list = await control('{"sessionMode":"list"}');

@@ -1,5 +1,5 @@
-// Gateway mode of the NATS agents (issue 8): every HTTP session of a profile
-// with `nats_agent: {enabled: true}` is its own agent, named by its handle.
+// Gateway mode of the NATS agents (docs/features.md, "NATS agents"): every HTTP session of a
+// profile with `nats_agent: {enabled: true}` is its own agent, named by its handle.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

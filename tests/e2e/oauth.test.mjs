@@ -1,5 +1,5 @@
-// The OAuth front door end to end (issue 9): the official MCP SDK client
-// runs the whole authorization flow headlessly for two owners at once, then
+// The OAuth front door end to end (docs/features.md, "Owners and the OAuth front door"): the
+// official MCP SDK client runs the whole authorization flow headlessly for two owners at once, then
 // works, refreshes its token and stays inside its owner's world.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

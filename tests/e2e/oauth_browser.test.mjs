@@ -1,5 +1,5 @@
-// The consent page in a real browser (issue 9): headless Debian Chromium,
-// driven by playwright-core, opens /authorize, is refused with a wrong
+// The consent page in a real browser (docs/features.md, "Owners and the OAuth front door"):
+// headless Debian Chromium, driven by playwright-core, opens /authorize, is refused with a wrong
 // secret, signs in with the right one and lands on the client's callback
 // with a code and its state; the code is then exchanged for a Bearer token.
 // The same works with JavaScript turned off. Screenshots of the page and of

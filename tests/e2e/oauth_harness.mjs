@@ -1,5 +1,5 @@
-// The gateway with its OAuth front door (issue 9): a multi-owner config, an
-// OAuthClientProvider for the official SDK client, and the consent form
+// The gateway with its OAuth front door (docs/features.md, "Owners and the OAuth front door"): a
+// multi-owner config, an OAuthClientProvider for the official SDK client, and the consent form
 // submitted the way a browser would.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';

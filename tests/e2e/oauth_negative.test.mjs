@@ -1,5 +1,5 @@
-// The OAuth front door refuses what it must (issue 9), each case with the
-// right status and OAuth error body, driven with plain HTTP requests.
+// The OAuth front door refuses what it must (docs/features.md, "Owners and the OAuth front door"),
+// each case with the right status and OAuth error body, driven with plain HTTP requests.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';

@@ -1,7 +1,7 @@
-// The gateway as an OIDC resource server (issue 9, `auth.mode: oidc`;
-// spec-parley.md §1.3, §7.3): an identity provider served inside the test
-// (discovery document and JWKS on 127.0.0.1), keys made here with node:crypto
-// and JWT access tokens signed here (RS256 and ES256). Each refusal is checked
+// The gateway as an OIDC resource server (`auth.mode: oidc`;
+// docs/parley-behavior.md "OIDC configuration" and "OIDC resource-server mode"): an identity
+// provider served inside the test (discovery document and JWKS on 127.0.0.1), keys made here with
+// node:crypto and JWT access tokens signed here (RS256 and ES256). Each refusal is checked
 // by its HTTP status, WWW-Authenticate challenge and JSON error body on a POST
 // /mcp initialize; a good token runs a whole MCP session with the official SDK.
 import { test, before, after } from 'node:test';
