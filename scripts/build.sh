@@ -9,7 +9,8 @@ dir="$root/build/$kind"
 args=(-G Ninja -S "$root" -B "$dir")
 case "$kind" in
   release) args+=(-DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF) ;;
-  debug) args+=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1") ;;
+  # The debug build compiles the benchmarks too, so a change cannot leave them broken.
+  debug) args+=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1" -DPARLEY_BENCH=ON) ;;
   sanitize) args+=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" -DPARLEY_SANITIZE=ON) ;;
   *) echo "usage: $0 [debug|release|sanitize]" >&2; exit 2 ;;
 esac

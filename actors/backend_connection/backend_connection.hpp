@@ -14,16 +14,6 @@
 
 namespace parley {
 
-/// Spawns the actor that owns one backend instance, linked to `parent`.
-///
-/// Every seam call that may wait runs on one of `workers` detached worker
-/// actors (each its own thread), never on a scheduler thread: the backend's
-/// blocking client library may take its time. Requests are handed to workers
-/// round-robin and answered by the worker directly to the requester. Posts
-/// and reads the plugin can finish without waiting (backend::try_post,
-/// try_fetch_recent) are answered here at once. Health changes the
-/// plugin reports are logged and kept as state.
-/// With `metrics`, health changes are also published there (/healthz).
 /// The one door to a backend as its users hold it: the backend_connection
 /// actor, and the same connection's no-wait post made on the caller's thread.
 ///
@@ -54,6 +44,16 @@ class backend_door {
   std::shared_ptr<backend> plugin_;
 };
 
+/// Spawns the actor that owns one backend instance, linked to `parent`.
+///
+/// Every seam call that may wait runs on one of `workers` detached worker
+/// actors (each its own thread), never on a scheduler thread: the backend's
+/// blocking client library may take its time. Requests are handed to workers
+/// round-robin and answered by the worker directly to the requester. Posts
+/// and reads the plugin can finish without waiting (backend::try_post,
+/// try_fetch_recent) are answered here at once. Health changes the
+/// plugin reports are logged and kept as state.
+/// With `metrics`, health changes are also published there (/healthz).
 [[nodiscard]] caf::actor spawn_backend_connection(caf::local_actor* parent,
                                                   std::shared_ptr<backend> plugin,
                                                   std::size_t workers,
