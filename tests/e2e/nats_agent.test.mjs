@@ -319,7 +319,7 @@ test('a second session with the same name registers with a -2 suffix', async () 
   } finally { await second.close(); }
 });
 
-test('the control plane lists, inspects and stops sessions, with nats-pi-bridge's error codes', async () => {
+test('the control plane lists, inspects and stops sessions, with the error codes of nats-pi-bridge', async () => {
   const gamma = await connect(sessionConfig(work.dir, 'carol', agentConfig('gamma')), { dir: work.dir });
   await waitForAgent('gamma');
   const list = await control('{"sessionMode":"list"}');
