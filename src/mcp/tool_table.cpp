@@ -11,42 +11,81 @@ namespace {
 using prop = tool_property;
 using kind = tool_property::type;
 
+// One maker per kind of property, so each table row names only what it sets.
+
+/// A topic; `listed`: the allowed topics as an enum when the allowlist is closed.
+constexpr prop topic(std::string_view name, std::string_view description, bool listed) {
+  prop p;
+  p.kind = kind::topic;
+  p.name = name;
+  p.description = description;
+  p.topic_enum = listed;
+  return p;
+}
+
+/// A string of at most `max_length` bytes (0: no limit).
+constexpr prop text(std::string_view name, std::string_view description,
+                    std::size_t max_length = 0) {
+  prop p;
+  p.name = name;
+  p.description = description;
+  p.max_length = max_length;
+  return p;
+}
+
+/// A whole number from 0 (`positive`: from 1).
+constexpr prop whole(std::string_view name, std::string_view description, bool positive) {
+  prop p;
+  p.kind = kind::integer;
+  p.name = name;
+  p.description = description;
+  p.exclusive_minimum = positive;
+  return p;
+}
+
+constexpr prop flag(std::string_view name, std::string_view description,
+                    std::optional<bool> default_value = std::nullopt) {
+  prop p;
+  p.kind = kind::boolean;
+  p.name = name;
+  p.description = description;
+  p.default_value = default_value;
+  return p;
+}
+
 constexpr std::array fetch_recent_props{
-    prop{kind::topic, "topic", "The topic to read; it must be allowed for this session.", true},
-    prop{kind::string, "since",
+    topic("topic", "The topic to read; it must be allowed for this session.", true),
+    text("since",
          "Cursor from an earlier call; only messages after it are returned. Omit for the recent "
-         "window."},
-    prop{kind::integer, "limit", "The most messages to return (default 100).", false, 0, true},
-    prop{kind::integer, "block_ms",
-         "How long to wait for a new message when nothing is newer than `since`, in ms. "
-         "The server caps it. 0 or absent: answer at once.",
-         false, 0, false},
+         "window."),
+    whole("limit", "The most messages to return (default 100).", true),
+    whole("block_ms",
+          "How long to wait for a new message when nothing is newer than `since`, in ms. "
+          "The server caps it. 0 or absent: answer at once.",
+          false),
 };
 constexpr std::array post_props{
-    prop{kind::topic, "topic", "The topic to post to; it must be allowed for this session.", true},
-    prop{kind::string, "content", "The message text."},
-    prop{kind::string, "in_reply_to", "Optional backendMsgId of the message this one answers."},
+    topic("topic", "The topic to post to; it must be allowed for this session.", true),
+    text("content", "The message text."),
+    text("in_reply_to", "Optional backendMsgId of the message this one answers."),
 };
 constexpr std::array reply_props{
-    prop{kind::topic, "topic", "The topic of the message you are answering.", false},
-    prop{kind::string, "content", "The reply text."},
-    prop{kind::string, "in_reply_to", "Optional msg_id of the message you are answering."},
+    topic("topic", "The topic of the message you are answering.", false),
+    text("content", "The reply text."),
+    text("in_reply_to", "Optional msg_id of the message you are answering."),
 };
 constexpr std::array list_users_props{
-    prop{kind::string, "filter", "Handle glob: * matches any run, ? one character.", false, 0,
-         false, 256},
-    prop{kind::string, "topic", "Only peers reachable on this topic."},
-    prop{kind::boolean, "online_only", "Only peers online now."},
-    prop{kind::integer, "since_ms", "Drop offline peers last seen longer ago than this (ms).",
-         false, 0, true},
-    prop{kind::integer, "limit", "The most peers to return.", false, 0, true},
+    text("filter", "Handle glob: * matches any run, ? one character.", 256),
+    text("topic", "Only peers reachable on this topic."),
+    flag("online_only", "Only peers online now."),
+    whole("since_ms", "Drop offline peers last seen longer ago than this (ms).", true),
+    whole("limit", "The most peers to return.", true),
 };
 // The reference NATS channel's schema: done defaults to true.
 constexpr std::array nats_reply_props{
-    prop{kind::string, "request_id", "The request_id of the channel event you are answering."},
-    prop{kind::string, "text", "The text to send (may be empty when only ending the stream)."},
-    prop{kind::boolean, "done", "End the caller's stream after this text.", false, 0, false, 0,
-         true},
+    text("request_id", "The request_id of the channel event you are answering."),
+    text("text", "The text to send (may be empty when only ending the stream)."),
+    flag("done", "End the caller's stream after this text.", true),
 };
 
 constexpr std::array<std::string_view, 1> topic_required{"topic"};
