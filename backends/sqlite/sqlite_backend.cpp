@@ -448,12 +448,14 @@ result<stored_post> sqlite_backend::insert_one(const pending_post& p) {
   auto& tail = writer_->topic_tail;
   tail.bind(1, p.req->topic);
   const int tail_rc = tail.step();
-  const std::int64_t previous = tail_rc == SQLITE_ROW ? tail.column_int(0) : 0;
-  tail.reset();
-  if (tail_rc != SQLITE_ROW)
+  if (tail_rc != SQLITE_ROW) {
+    tail.reset();
     return fail(is_busy(tail_rc) ? errc::backend_unavailable : errc::io_error,
                 "sqlite: reading the tail of topic \"" + p.req->topic +
                     "\" failed: " + writer_->db.last_error());
+  }
+  const std::int64_t previous = tail.column_int(0);  // COALESCE: always a row
+  tail.reset();
   std::string ts = iso8601_now();
   auto& st = writer_->insert;
   st.bind(1, p.req->topic);
