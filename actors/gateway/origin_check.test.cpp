@@ -45,3 +45,13 @@ TEST_CASE("origin check: off loopback, any Host passes but a foreign Origin does
   CHECK_FALSE(check.refusal(with({{"host", "10.1.2.3:7420"}})));
   CHECK(check.refusal(with({{"host", "10.1.2.3"}, {"origin", "https://evil.example"}})));
 }
+
+TEST_CASE("origin check: Host names compare without case; one that does not parse is refused",
+          "[gateway][origin]") {
+  origin_check check("https://parley.example.com", {}, "127.0.0.1");
+  CHECK_FALSE(check.refusal(with({{"host", "LOCALHOST:7420"}})));
+  CHECK_FALSE(check.refusal(with({{"host", "Parley.Example.com"}})));
+  // User info or a bad port make it no authority at all, never a loopback one.
+  CHECK(check.refusal(with({{"host", "evil@127.0.0.1:7420"}})));
+  CHECK(check.refusal(with({{"host", "127.0.0.1:notaport"}})));
+}
