@@ -4,14 +4,16 @@
 #
 #   scripts/test-services.sh start DIR          start every server, write DIR/env (source it)
 #   scripts/test-services.sh stop DIR           stop exactly the servers recorded in DIR
-#   scripts/test-services.sh kill DIR NAME      SIGKILL one server (redis | nats | postgres)
+#   scripts/test-services.sh kill DIR NAME      SIGKILL one server (redis | nats | postgres | prosody)
 #   scripts/test-services.sh restart DIR NAME   start it again on the same port and data
 #   (the directory may also come first: DIR kill NAME)
 #
 # Fault tests use the last two through $PARLEY_TEST_SERVICES, which the env
 # file sets to "<this script> <DIR>". Servers: redis-server (append-only
-# file, fsync every write), nats-server with JetStream on a file store, and a
-# throwaway PostgreSQL 15 cluster (fsync on).
+# file, fsync every write), nats-server with JetStream on a file store, a
+# throwaway PostgreSQL 15 cluster (fsync on), and Prosody (XMPP) with MUC,
+# MAM and stream management on file storage, so rooms and archives survive a
+# restart.
 set -euo pipefail
 # $PARLEY_TEST_SERVICES is "<this script> <DIR>", so tests append the action:
 # accept "DIR ACTION NAME" as well as "ACTION DIR NAME".
@@ -67,13 +69,58 @@ start_postgres() {
   head -1 "$DIR/pg/data/postmaster.pid" >"$DIR/postgres.pid"
 }
 
+# Prosody 0.12: any user name and password log in (insecure auth, test only);
+# rooms are persistent and archived (MAM); stanzas up to 2 MiB.
+write_prosody_config() {
+  mkdir -p "$DIR/prosody/data"
+  cat >"$DIR/prosody/prosody.cfg.lua" <<CFG
+run_as_root = true -- root in CI: without it mod_posix stops c2s from opening
+pidfile = "$DIR/prosody/prosody.pid"
+data_path = "$DIR/prosody/data"
+certificates = "$DIR/prosody"
+log = { { levels = { min = "info" }, to = "file", filename = "$DIR/prosody/prosody.log" } }
+interfaces = { "127.0.0.1" }
+c2s_ports = { $(port_of prosody) }
+c2s_interfaces = { "127.0.0.1" }
+s2s_ports = { }
+http_ports = { }
+https_ports = { }
+c2s_direct_tls_ports = { }
+modules_enabled = { "roster", "saslauth", "disco", "ping", "presence", "message", "iq", "smacks" }
+modules_disabled = { "s2s", "tls", "offline", "c2s_direct_tls" }
+c2s_require_encryption = false
+allow_unencrypted_plain_auth = true
+authentication = "insecure"
+insecure_open_authentication = "Yes please, I know what I'm doing!"
+default_storage = "internal"
+c2s_stanza_size_limit = 2 * 1024 * 1024
+smacks_hibernation_time = 60
+VirtualHost "localhost"
+Component "conference.localhost" "muc"
+    modules_enabled = { "muc_mam" }
+    restrict_room_creation = false
+    muc_room_default_persistent = true
+    muc_log_by_default = true
+    muc_log_all_rooms = true
+    max_archive_query_results = 100
+CFG
+}
+
+start_prosody() {
+  [ -f "$DIR/prosody/prosody.cfg.lua" ] || write_prosody_config
+  prosody -F --config "$DIR/prosody/prosody.cfg.lua" >>"$DIR/prosody/stdout.log" 2>&1 &
+  echo $! >"$DIR/prosody.pid"
+  wait_tcp "$(port_of prosody)" 10
+}
+
 start() {
   rm -rf "$DIR"
   mkdir -p "$DIR"
   chmod 755 "$DIR"
-  for s in redis nats postgres; do freeport >"$DIR/$s.port"; done
+  for s in redis nats postgres prosody; do freeport >"$DIR/$s.port"; done
   start_redis
   start_nats
+  start_prosody
   start_postgres
   "${AS[@]}" "$PGBIN/psql" -h 127.0.0.1 -p "$(port_of postgres)" -U postgres -qAtc "CREATE DATABASE parley" >/dev/null
   cat >"$DIR/env" <<ENV
@@ -81,12 +128,14 @@ export PARLEY_TEST_SERVICES="$self $DIR"
 export PARLEY_REDIS_URL=redis://127.0.0.1:$(port_of redis)
 export PARLEY_NATS_SERVERS=nats://127.0.0.1:$(port_of nats)
 export PARLEY_PG_URL=postgres://postgres@127.0.0.1:$(port_of postgres)/parley
+export PARLEY_XMPP_SERVICE=xmpp://127.0.0.1:$(port_of prosody)
+export PARLEY_XMPP_DOMAIN=localhost PARLEY_XMPP_MUC=conference.localhost
 ENV
   cat "$DIR/env"
 }
 
 kill_one() {
-  local name=${1:?redis|nats|postgres} pid
+  local name=${1:?redis|nats|postgres|prosody} pid
   if [ "$name" = postgres ]; then
     # An immediate stop aborts every backend without a checkpoint, as a
     # crash would; the next start runs crash recovery.
@@ -99,8 +148,9 @@ kill_one() {
 }
 
 restart_one() {
-  case "${1:?redis|nats|postgres}" in
+  case "${1:?redis|nats|postgres|prosody}" in
     redis) start_redis ;;
+    prosody) start_prosody ;;
     nats) start_nats ;;
     postgres) start_postgres ;;
     *) echo "unknown service $1" >&2; return 2 ;;
@@ -113,7 +163,7 @@ stop() {
     "${AS[@]}" "$PGBIN/pg_ctl" -D "$DIR/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
   local s pid
-  for s in redis nats postgres; do
+  for s in redis nats postgres prosody; do
     [ -f "$DIR/$s.pid" ] || continue
     pid=$(cat "$DIR/$s.pid")
     kill "$pid" 2>/dev/null || true
