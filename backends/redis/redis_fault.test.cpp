@@ -20,120 +20,14 @@
 #include <thread>
 
 #include "conformance/collecting_sink.hpp"
+#include "conformance/fault_kit.hpp"
 #include "backends/redis/redis_harness.hpp"
 
 using namespace std::chrono_literals;
-using clock_type = std::chrono::steady_clock;
 using parley::conformance::collecting_sink;
+using namespace parley::conformance::fault;
 using parley::redis::redis_backend;
 using parley::redis::testing::redis_harness;
-
-namespace {
-
-std::string require_services() {
-  const char* s = std::getenv("PARLEY_TEST_SERVICES");
-  if (!s || !*s)
-    FAIL(
-        "PARLEY_TEST_SERVICES is not set: the fault test kills and restarts the redis-server "
-        "of scripts/test-services.sh; run it through scripts/test.sh or source DIR/env.");
-  return s;
-}
-
-int services(const std::string& script, const std::string& verb) {
-  // Output to /dev/null: the restarted server inherits these descriptors and
-  // must not hold ctest's pipe open.
-  const std::string cmd = script + " " + verb + " redis >/dev/null 2>&1";
-  return std::system(cmd.c_str());
-}
-
-/// Whatever fails in between, the server comes back and the posters stop,
-/// so that a failed assertion neither takes the tests after it down with the
-/// server nor ends in std::terminate.
-struct outage_guard {
-  const std::string& script;
-  std::atomic<bool>& stop;
-  std::vector<std::thread>& threads;
-  bool server_down = false;
-
-  void kill() {
-    server_down = true;
-    REQUIRE(services(script, "kill") == 0);
-  }
-  void restart() {
-    REQUIRE(services(script, "restart") == 0);
-    server_down = false;
-  }
-  void join() {
-    stop = true;
-    for (auto& t : threads)
-      if (t.joinable()) t.join();
-  }
-  ~outage_guard() {
-    join();
-    if (server_down) (void)services(script, "restart");
-  }
-};
-
-class health_log {
- public:
-  void add(parley::health s) {
-    std::lock_guard lock(mu_);
-    states_.push_back(s);
-    cv_.notify_all();
-  }
-  /// Waits until `want` appears at or after index `from`; returns its index.
-  std::optional<std::size_t> wait_for(parley::health want, std::size_t from,
-                                      std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mu_);
-    std::optional<std::size_t> at;
-    cv_.wait_for(lock, timeout, [&] {
-      for (std::size_t i = from; i < states_.size(); ++i)
-        if (states_[i] == want) return (at = i).has_value();
-      return false;
-    });
-    return at;
-  }
-  std::vector<parley::health> snapshot() {
-    std::lock_guard lock(mu_);
-    return states_;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<parley::health> states_;
-};
-
-struct post_log {
-  std::mutex mu;
-  /// (poster, sequence number) → id, for every acknowledged post.
-  std::map<std::pair<int, int>, std::string> acked;
-  int failed = 0;
-  std::set<parley::errc> failure_codes;
-  clock_type::duration slowest_failure{};
-
-  std::size_t acked_count() {
-    std::lock_guard lock(mu);
-    return acked.size();
-  }
-};
-
-/// "p<poster>-<seq>" → (poster, seq).
-std::pair<int, int> parse_body(const std::string& body) {
-  const auto dash = body.find('-');
-  return {std::stoi(body.substr(1, dash - 1)), std::stoi(body.substr(dash + 1))};
-}
-
-bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  const auto deadline = clock_type::now() + timeout;
-  while (!done()) {
-    if (clock_type::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
-
-}  // namespace
 
 TEST_CASE("redis: SIGKILL of the server loses no acknowledged post and repeats nothing",
           "[redis][fault]") {
@@ -157,24 +51,14 @@ TEST_CASE("redis: SIGKILL of the server loses no acknowledged post and repeats n
   post_log posts;
   std::atomic<bool> stop{false};
   std::vector<std::thread> threads;
-  outage_guard guard{script, stop, threads};
+  outage_guard guard{script, "redis", stop, threads};
   for (int p = 0; p < posters; ++p)
     threads.emplace_back([&, p] {
       for (int i = 0; !stop; ++i) {
         const auto start = clock_type::now();
         auto id = b.post(
             {"fault", "poster", "p" + std::to_string(p) + "-" + std::to_string(i), std::nullopt});
-        const auto took = clock_type::now() - start;
-        {
-          std::lock_guard lock(posts.mu);
-          if (id) {
-            posts.acked.emplace(std::pair{p, i}, id->msg.backend_msg_id);
-          } else {
-            ++posts.failed;
-            posts.failure_codes.insert(id.error().code);
-            posts.slowest_failure = std::max(posts.slowest_failure, took);
-          }
-        }
+        posts.record(p, i, id, clock_type::now() - start);
         // Continuous, but leave some CPU to the server on this 2-core machine.
         std::this_thread::sleep_for(id ? 500us : 2ms);
       }
