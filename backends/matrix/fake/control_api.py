@@ -22,6 +22,7 @@ class ControlApi:
             web.post("/_fake/tokens", self.add_token),
             web.post("/_fake/options", self.set_options),
             web.post("/_fake/faults", self.add_fault),
+            web.get("/_fake/faults", self.list_faults),
             web.delete("/_fake/faults", self.clear_faults),
             web.post("/_fake/rooms/{room}/inject", self.inject),
             web.get("/_fake/rooms/{room}/timeline", self.timeline),
@@ -60,6 +61,9 @@ class ControlApi:
         "retry_after_ms", "retry_after_header", "raw_b64", "json"}."""
         spec = self.hs.faults.add(await json_body(request))
         return web.json_response(spec)
+
+    async def list_faults(self, request):
+        return web.json_response({"queued": self.hs.faults.queue})
 
     async def clear_faults(self, request):
         self.hs.faults.queue.clear()
