@@ -79,8 +79,7 @@ class ControlApi:
         if sender not in self.store.passwords:
             self.store.add_user(sender)
         if sender not in room.members:
-            room.members.add(sender)
-            self.store.append(room, sender, "m.room.member", {"membership": "join"}, sender)
+            self.store.add_member(room, sender)
         content = dict(body.get("content", {}))
         if "body_bytes_b64" in body:
             content["body"] = self.hs.raw_placeholder(base64.b64decode(body["body_bytes_b64"]))

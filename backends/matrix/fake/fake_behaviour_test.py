@@ -333,6 +333,29 @@ async def appservice(hs, received, fail_first):
     check(len(set(t["txn_id"] for t in received)) == len(received), "txnIds are never reused, not even across a reset")
 
 
+async def cli_flags():
+    """--no-password-login and --create-room-ratelimit hold from start, and across a reset."""
+    cmd = [sys.executable, os.path.join(HERE, "fake_homeserver.py"), "--port", "0", "--no-password-login", "--create-room-ratelimit"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    try:
+        port = proc.stdout.readline().split()[1]
+        async with aiohttp.ClientSession() as http:
+            hs = Hs(http, f"http://127.0.0.1:{port}")
+            await hs.fake("/reset")
+            status, body = await hs.call("POST", hs.c("/login"), body={"type": "m.login.password", "user": "parley", "password": "parleypass"})
+            check(status == 404 and body["errcode"] == "M_UNRECOGNIZED", "--no-password-login: /login is M_UNRECOGNIZED")
+            flows = await hs.ok("GET", hs.c("/login"))
+            check({"type": "m.login.password"} not in flows["flows"], "...and GET /login offers no password flow")
+            token = (await hs.fake("/tokens", {"user": "parley"}))["access_token"]
+            statuses = [(await hs.call("POST", hs.c("/createRoom"), token, {}))[0] for _ in range(3)]
+            check(statuses == [200, 200, 429], "--create-room-ratelimit: burst 2, then 429")
+        proc.send_signal(signal.SIGTERM)
+        check(proc.wait(timeout=10) == 0, "SIGTERM: clean exit 0 (second process)")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
 async def start_receiver():
     """The appservice's side: records transactions, refuses the first attempt with 500."""
     received, fail_first = [], {"txn_id": None, "attempts": 0}
@@ -391,6 +414,7 @@ async def run(tmp):
         if proc.poll() is None:
             proc.kill()
         await runner.cleanup()
+    await cli_flags()
 
 
 def main():

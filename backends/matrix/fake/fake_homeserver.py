@@ -29,19 +29,19 @@ from client_api import ClientApi  # noqa: E402
 from control_api import ControlApi  # noqa: E402
 from store import MatrixError, Store  # noqa: E402
 
-DEFAULT_OPTIONS = {"password_login": True, "forward_end_at_live_edge": False}
-
-
 def error_response(status, errcode, error, **extra):
     return web.json_response(dict({"errcode": errcode, "error": error}, **extra), status=status)
 
 
 class FakeHomeserver:
-    def __init__(self, server_name="parley.local", users=None, registration=None, create_room_ratelimit=False):
+    def __init__(
+        self, server_name="parley.local", users=None, registration=None, create_room_ratelimit=False, password_login=True
+    ):
         self.store = Store(server_name)
         self.initial_users = dict(users if users is not None else {"parley": "parleypass"})
         self.registration = registration
         self.ratelimit_on_start = create_room_ratelimit
+        self.password_login_on_start = password_login
         self.appservice = None
         self.runner = None
         self.reset()
@@ -52,7 +52,8 @@ class FakeHomeserver:
         self.store.passwords = {}
         for name, password in self.initial_users.items():
             self.store.add_user(name, password)
-        self.options = dict(DEFAULT_OPTIONS)
+        # forward_end_at_live_edge: give `end` on a forward page even at the live edge, as Synapse does.
+        self.options = {"password_login": self.password_login_on_start, "forward_end_at_live_edge": False}
         self.faults = faults.Faults()
         self.create_room_limit = faults.RateLimit(2, 0.022) if self.ratelimit_on_start else None
         self.raw = {}  # placeholder string -> raw bytes spliced into responses
@@ -153,10 +154,7 @@ async def main(argv):
     args = parse_args(argv)
     users = dict(u.split(":", 1) for u in args.user) if args.user else None
     reg = load_registration(args.appservice_registration) if args.appservice_registration else None
-    hs = FakeHomeserver(args.server_name, users, reg, args.create_room_ratelimit)
-    if args.no_password_login:
-        DEFAULT_OPTIONS["password_login"] = False
-        hs.options["password_login"] = False
+    hs = FakeHomeserver(args.server_name, users, reg, args.create_room_ratelimit, not args.no_password_login)
     port = await hs.start(args.port)
     print(f"PORT {port}", flush=True)
     stopping = asyncio.Event()

@@ -152,7 +152,7 @@ class Store:
         room = Room(f"!{secrets.token_urlsafe(12)}:{self.server_name}")
         self.rooms[room.room_id] = room
         self.append(room, creator, "m.room.create", {"creator": creator, "room_version": "10"}, "")
-        self._join(room, creator)
+        self.add_member(room, creator)
         self.append(room, creator, "m.room.power_levels", {"users": {creator: 100}, "users_default": 0}, "")
         room.join_rule = "public" if preset == "public_chat" else "invite"
         self.append(room, creator, "m.room.join_rules", {"join_rule": room.join_rule}, "")
@@ -187,10 +187,11 @@ class Store:
             return room  # already joined: no new membership event
         if room.join_rule != "public":
             raise MatrixError(403, "M_FORBIDDEN", "You are not invited to this room.")
-        self._join(room, user_id)
+        self.add_member(room, user_id)
         return room
 
-    def _join(self, room, user_id):
+    def add_member(self, room, user_id):
+        """Join without any check (the control API's humans join this way too)."""
         room.members.add(user_id)
         self.append(room, user_id, "m.room.member", {"membership": "join"}, user_id)
 
