@@ -19,6 +19,7 @@ import tempfile
 import time
 
 import aiohttp
+import yaml
 from aiohttp import web
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -107,11 +108,18 @@ async def errors_and_auth(hs):
     check(status == 404 and body["errcode"] == "M_UNRECOGNIZED", "unknown endpoint: 404 M_UNRECOGNIZED")
     status, body = await hs.call("POST", hs.c("/login"), body=b"{not json")
     check(status == 400 and body["errcode"] == "M_NOT_JSON", "a body that is not JSON: 400 M_NOT_JSON")
+    status, body = await hs.call("POST", hs.c("/login"), body=[1, 2])
+    check(status == 400 and body["errcode"] == "M_BAD_JSON", "JSON that is not an object: 400 M_BAD_JSON")
+    status, body = await hs.call("DELETE", hs.c("/login"))
+    check(status == 405 and body["errcode"] == "M_UNRECOGNIZED", "wrong method: 405 M_UNRECOGNIZED")
     versions = await hs.ok("GET", "/_matrix/client/versions")
     check("v1.1" in versions["versions"], "versions lists v1.1 (the v3 endpoints)")
     token = await hs.login("@carol:" + SERVER, "carolpass")
     who = await hs.ok("GET", hs.c("/account/whoami"), token)
     check(who["user_id"] == f"@carol:{SERVER}", "--user adds a user; a full MXID logs in too")
+    await hs.fake("/users", {"user": "gina", "password": "ginapass"})
+    legacy = {"type": "m.login.password", "user": "gina", "password": "ginapass"}
+    check((await hs.ok("POST", hs.c("/login"), body=legacy))["user_id"] == f"@gina:{SERVER}", "a control-API user logs in (legacy `user`)")
     who = await hs.ok("GET", "/_matrix/client/r0/account/whoami", access_token=token)
     check(who["user_id"] == f"@carol:{SERVER}", "r0 paths and ?access_token= work too")
     return token
@@ -126,6 +134,7 @@ async def rooms_and_membership(hs, carol):
         ("send", "PUT", f"/rooms/{private}/send/m.room.message/x1", {"body": "x"}),
         ("messages", "GET", f"/rooms/{private}/messages", None),
         ("context", "GET", f"/rooms/{private}/context/$x", None),
+        ("joined_members", "GET", f"/rooms/{private}/joined_members", None),
     ]:
         status, body = await hs.call(method, hs.c(path), dave, payload, **({"dir": "b"} if what == "messages" else {}))
         check(status == 403 and body["errcode"] == "M_FORBIDDEN", f"{what} by a non-member: 403 M_FORBIDDEN")
@@ -151,6 +160,10 @@ async def rooms_and_membership(hs, carol):
     check(v3_then_r0["event_id"] == first, "the same txnId over r0 is the same transaction")
     timeline = await hs.ok("GET", f"/_fake/rooms/{public}/timeline")
     check(texts(timeline["events"]) == ["once", "dave's"], "a retried txn adds nothing to the timeline")
+    named = (await hs.ok("POST", hs.c("/createRoom"), carol, {"name": "N", "topic": "T", "room_alias_name": "named"}))["room_id"]
+    types = [e["type"] for e in (await hs.ok("GET", f"/_fake/rooms/{named}/timeline"))["events"]]
+    check(types == ["m.room.create", "m.room.member", "m.room.power_levels", "m.room.join_rules",
+                    "m.room.history_visibility", "m.room.name", "m.room.topic", "m.room.canonical_alias"], "createRoom's state events")
     fresh = await hs.room(carol)
     await hs.ok("POST", hs.c(f"/rooms/{fresh}/join"), dave, {})
     return dave, fresh
@@ -163,6 +176,12 @@ async def pagination(hs, carol, room):
     status, body = await hs.call("GET", hs.c(f"/rooms/{room}/messages"), carol, dir="b", **{"from": "$notatoken"})
     check(status == 400 and body["errcode"] == "M_INVALID_PARAM", "an event id is no token: 400 M_INVALID_PARAM")
     flt = json.dumps({"types": ["m.room.message"]})
+    default = await hs.messages(carol, room, dir="b")
+    check(len(default["chunk"]) == 10, "/messages limit defaults to 10")
+    by_sender = await hs.messages(carol, room, dir="b", filter=json.dumps({"senders": [f"@dave:{SERVER}"]}))
+    check([e["type"] for e in by_sender["chunk"]] == ["m.room.member"], "filter senders")
+    no_msgs = await hs.messages(carol, room, dir="b", filter=json.dumps({"not_types": ["m.room.message"], "not_senders": [f"@dave:{SERVER}"]}))
+    check(no_msgs["chunk"][-1]["type"] == "m.room.create" and len(no_msgs["chunk"]) == 5, "filter not_types and not_senders")
     page1 = await hs.messages(carol, room, dir="b", limit="3", filter=flt)
     check(texts(page1["chunk"]) == ["m6", "m5", "m4"] and "end" in page1, "dir=b without from: newest first, with end")
     page2 = await hs.messages(carol, room, dir="b", limit="3", filter=flt, **{"from": page1["end"]})
@@ -191,6 +210,11 @@ async def pagination(hs, carol, room):
 async def syncs(hs, carol, dave, room):
     other = await hs.room(carol)
     await hs.send(carol, other, "elsewhere")
+    plain = await hs.sync(carol)
+    check(len(plain["rooms"]["join"][room]["timeline"]["events"]) == 10, "timeline.limit defaults to 10")
+    check(all("room_id" not in e for e in plain["rooms"]["join"][room]["timeline"]["events"]), "sync events carry no room_id")
+    not_rooms = await hs.sync(carol, filter=json.dumps({"room": {"not_rooms": [room]}}))
+    check(room not in not_rooms["rooms"]["join"] and other in not_rooms["rooms"]["join"], "filter room.not_rooms")
     initial = await hs.sync(carol, filter=limit_filter(2, room))
     tl = initial["rooms"]["join"][room]["timeline"]
     check(list(initial["rooms"]["join"]) == [room], "filter room.rooms keeps only that room")
@@ -215,6 +239,11 @@ async def syncs(hs, carol, dave, room):
     check(tl["limited"] and texts(tl["events"]) == ["burst3", "burst4"], "incremental: more than limit gives limited")
     gap = await hs.messages(carol, room, dir="b", limit="10", **{"from": tl["prev_batch"], "to": since})
     check(texts(gap["chunk"]) == ["burst2", "burst1", "burst0"] and "end" not in gap, "prev_batch back to since fills the gap")
+    dave_since = (await hs.sync(dave, timeout="0"))["next_batch"]
+    await hs.ok("POST", hs.c(f"/rooms/{other}/join"), dave, {})
+    joined = (await hs.sync(dave, since=dave_since, timeout="0"))["rooms"]["join"]
+    check(list(joined) == [other], "incremental sync: only the room with news")
+    check("m.room.create" in [e["type"] for e in joined[other]["state"]["events"]], "a room joined since `since` comes with its state")
     status, body = await hs.call("GET", hs.c("/sync"), carol, filter="12345")
     check(status == 400 and body["errcode"] == "M_INVALID_PARAM", "an unknown filter id: 400")
     status, body = await hs.call("POST", hs.c(f"/user/@dave:{SERVER}/filter"), carol, {})
@@ -304,6 +333,8 @@ async def appservice(hs, received, fail_first):
     reg = await hs.ok("POST", hs.c("/register"), AS_TOKEN, {"type": "m.login.application_service", "username": "parley_alpha", "inhibit_login": True})
     check(reg["user_id"] == f"@parley_alpha:{SERVER}" and "access_token" not in reg, "implicit registration in the namespace")
     await hs.ok("POST", hs.c("/register"), AS_TOKEN, {"type": "m.login.application_service", "username": "parley_beta"})
+    status, body = await hs.call("POST", hs.c("/register"), AS_TOKEN, {"type": "m.login.application_service", "username": "parley_beta"})
+    check(status == 400 and body["errcode"] == "M_USER_IN_USE", "registering a taken user: M_USER_IN_USE")
     alpha = {"user_id": f"@parley_alpha:{SERVER}"}
     status, body = await hs.call("POST", hs.c("/createRoom"), AS_TOKEN, {}, user_id=f"@carol:{SERVER}")
     check(status == 403, "masquerading outside the namespace: 403")
@@ -389,7 +420,7 @@ async def run(tmp):
     }
     reg_path = os.path.join(tmp, "registration.yaml")
     with open(reg_path, "w") as f:
-        json.dump(reg, f)
+        yaml.safe_dump(reg, f)  # the YAML a Synapse registration file is written in
     cmd = [sys.executable, os.path.join(HERE, "fake_homeserver.py"), "--port", "0", "--server-name", SERVER,
            "--appservice-registration", reg_path, "--user", "carol:carolpass", "--user", "dave:davepass"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)

@@ -115,6 +115,7 @@ async def sync_sees_everything(parley, room_id, since, sent_ids):
     stamps = [e.server_timestamp for e in msgs]
     check(stamps == sorted(stamps) and len(set(stamps)) == len(stamps), "origin_server_ts strictly increasing")
     check(not tl.limited, "a sync within the default limit is not limited")
+    check(bool(tl.prev_batch), "prev_batch is given even when not limited")
     return resp.next_batch
 
 
