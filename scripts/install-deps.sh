@@ -8,7 +8,7 @@ set -euo pipefail
 build_pkgs=(g++ cmake ninja-build pkg-config ccache
   libcaf-dev libsimdjson-dev libsqlite3-dev libpq-dev libhiredis-dev libnats-dev
   libcurl4-openssl-dev libyaml-cpp-dev libboost-dev libssl-dev)
-test_pkgs=(catch2 sqlite3 python3 procps universal-ctags redis-server nats-server postgresql-15 chromium fonts-liberation)
+test_pkgs=(catch2 sqlite3 python3 python3-aiohttp python3-matrix-nio python3-yaml procps universal-ctags redis-server nats-server postgresql-15 chromium fonts-liberation)
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
