@@ -23,18 +23,11 @@ import yaml
 from aiohttp import web
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from checks import Failure, check, run_checks  # noqa: E402
 SERVER = "fake.test"
 HS_TOKEN, AS_TOKEN = "hs-secret", "as-secret"
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
-    print(f"ok - {what}")
 
 
 class Hs:
@@ -448,16 +441,6 @@ async def run(tmp):
     await cli_flags()
 
 
-def main():
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            asyncio.run(run(tmp))
-        except Failure as e:
-            print(f"not ok - {e}")
-            return 1
-    print("all fake behaviour checks passed")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    with tempfile.TemporaryDirectory() as tmp:
+        sys.exit(run_checks(run(tmp), "fake behaviour"))

@@ -17,20 +17,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import aiohttp  # noqa: E402
 import nio  # noqa: E402
 
+from checks import check, run_checks  # noqa: E402
 from fake_homeserver import FakeHomeserver  # noqa: E402
 
 SERVER = "parley.local"
 ALIAS = f"#parley_ctx:{SERVER}"
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
-    print(f"ok - {what}")
 
 
 def client(url, user):
@@ -219,15 +210,5 @@ async def run():
         await hs.stop()
 
 
-def main():
-    try:
-        asyncio.run(run())
-    except Failure as e:
-        print(f"not ok - {e}")
-        return 1
-    print("all nio fidelity checks passed")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_checks(run(), "nio fidelity"))
