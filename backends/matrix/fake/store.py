@@ -8,6 +8,7 @@ MatrixError for every refusal so that each error body has the spec's shape.
 import asyncio
 import secrets
 import time
+from bisect import bisect_right
 
 
 class MatrixError(Exception):
@@ -63,15 +64,21 @@ class Room:
     def __init__(self, room_id):
         self.room_id = room_id
         self.events = []  # ascending pos
+        self.positions = []  # the events' pos, for bisection
         self.members = set()  # currently joined user ids
         self.join_rule = "public"
         self.by_id = {}
 
+    def between(self, lo, hi):
+        """Events with lo < pos <= hi, ascending. Bisection keeps a page cheap
+        in a room of 10,000 events (the catch-up benchmark reads such a room)."""
+        return self.events[bisect_right(self.positions, lo) : bisect_right(self.positions, hi)]
+
     def state_at(self, lo, hi):
         """Latest state event per (type, state_key) with lo < pos <= hi."""
         latest = {}
-        for ev in self.events:
-            if lo < ev.pos <= hi and ev.state_key is not None:
+        for ev in self.between(lo, hi):
+            if ev.state_key is not None:
                 latest[(ev.type, ev.state_key)] = ev
         return sorted(latest.values(), key=lambda e: e.pos)
 
@@ -203,6 +210,7 @@ class Store:
         self.last_ts = max(int(time.time() * 1000), self.last_ts + 1)
         ev = Event(self.pos, room.room_id, sender, type_, content, self.last_ts, state_key, txn)
         room.events.append(ev)
+        room.positions.append(ev.pos)
         room.by_id[ev.event_id] = ev
         for listener in self.listeners:
             listener(ev)

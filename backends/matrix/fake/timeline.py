@@ -6,6 +6,8 @@ from t<n> yields positions <= n, paging forward yields positions > n, so
 every `from` is exclusive of what the client already has.
 """
 
+from itertools import islice
+
 from store import MatrixError, event_matches
 
 
@@ -28,10 +30,11 @@ def messages(store, room, dir_, from_tok, to_tok, limit, evfilter, token_of_call
     start = parse_token(from_tok, store) if from_tok else (store.pos if dir_ == "b" else 0)
     stop = parse_token(to_tok, store) if to_tok else None
     if dir_ == "b":
-        pool = [e for e in reversed(room.events) if e.pos <= start and (stop is None or e.pos > stop)]
+        pool = reversed(room.between(stop or 0, start))
     else:
-        pool = [e for e in room.events if e.pos > start and (stop is None or e.pos <= stop)]
-    matching = [e for e in pool if event_matches(e, evfilter)]
+        pool = room.between(start, store.pos if stop is None else stop)
+    # One match beyond the page tells whether there is more, without reading the rest.
+    matching = list(islice((e for e in pool if event_matches(e, evfilter)), limit + 1))
     chunk = matching[:limit]
     out = {
         "chunk": [e.to_json(token=token_of_caller) for e in chunk],
@@ -49,8 +52,8 @@ def context(store, room, event_id, limit, token_of_caller):
     if target is None:
         raise MatrixError(404, "M_NOT_FOUND", f"Event {event_id} not found")
     n_before = limit // 2
-    before = [e for e in reversed(room.events) if e.pos < target.pos][:n_before]
-    after = [e for e in room.events if e.pos > target.pos][: limit - n_before]
+    before = list(islice(reversed(room.between(0, target.pos - 1)), n_before))
+    after = room.between(target.pos, store.pos)[: limit - n_before]
     start_pos = (before[-1].pos if before else target.pos) - 1
     end_pos = after[-1].pos if after else target.pos
     return {
@@ -71,19 +74,18 @@ def sync_room(room, since, upto, tl_filter, user_id, caller_token, full_state):
     A room joined since `since` (or any room on an initial sync) also gets
     the state before its timeline window."""
     limit = tl_filter.get("limit", 10)
-    fresh = since is None or any(
-        e.type == "m.room.member" and e.state_key == user_id and since < e.pos <= upto for e in room.events
-    )
     lo = since or 0
-    matching = [e for e in room.events if lo < e.pos <= upto and event_matches(e, tl_filter)]
-    window = matching[-limit:] if limit > 0 else []
+    new = room.between(lo, upto)
+    fresh = since is None or any(e.type == "m.room.member" and e.state_key == user_id for e in new)
+    newest = list(islice((e for e in reversed(new) if event_matches(e, tl_filter)), limit + 1))
+    window = newest[:limit][::-1]
     if not window and not fresh:
         return None
     first = window[0].pos if window else upto + 1
     state_from = 0 if (fresh or full_state) else lo
     timeline = {
         "events": [e.to_json(with_room_id=False, token=caller_token) for e in window],
-        "limited": len(matching) > len(window),
+        "limited": len(newest) > len(window),
         "prev_batch": token(first - 1),
     }
     return {
