@@ -35,7 +35,12 @@ def error_response(status, errcode, error, **extra):
 
 class FakeHomeserver:
     def __init__(
-        self, server_name="parley.local", users=None, registration=None, create_room_ratelimit=False, password_login=True
+        self,
+        server_name="parley.local",
+        users=None,
+        registration=None,
+        create_room_ratelimit=False,
+        password_login=True,
     ):
         self.store = Store(server_name)
         self.initial_users = dict(users if users is not None else {"parley": "parleypass"})
@@ -144,9 +149,13 @@ def parse_args(argv):
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--server-name", default="parley.local")
     p.add_argument("--appservice-registration", metavar="FILE")
-    p.add_argument("--user", action="append", default=[], metavar="NAME:PASSWORD", help="replaces the default parley:parleypass")
+    p.add_argument(
+        "--user", action="append", default=[], metavar="NAME:PASSWORD", help="replaces the default parley:parleypass"
+    )
     p.add_argument("--no-password-login", action="store_true", help="refuse /login like an OIDC-native homeserver")
-    p.add_argument("--create-room-ratelimit", action="store_true", help="burst 2, then about one per 45 s, like Synapse")
+    p.add_argument(
+        "--create-room-ratelimit", action="store_true", help="burst 2, then about one per 45 s, like Synapse"
+    )
     return p.parse_args(argv)
 
 

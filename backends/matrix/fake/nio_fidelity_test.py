@@ -51,9 +51,15 @@ async def login_and_whoami(url):
     check(isinstance(bad, nio.LoginError) and bad.status_code == "M_FORBIDDEN", "bad password: M_FORBIDDEN")
     resp = await parley.login("parleypass")
     check(isinstance(resp, nio.LoginResponse), "password login")
-    check(resp.user_id == f"@parley:{SERVER}" and resp.device_id and resp.access_token, "login gives user_id, device_id, token")
+    check(
+        resp.user_id == f"@parley:{SERVER}" and resp.device_id and resp.access_token,
+        "login gives user_id, device_id, token",
+    )
     who = await parley.whoami()
-    check(isinstance(who, nio.responses.WhoamiResponse) and who.user_id == resp.user_id, "whoami names the logged-in user")
+    check(
+        isinstance(who, nio.responses.WhoamiResponse) and who.user_id == resp.user_id,
+        "whoami names the logged-in user",
+    )
     return parley
 
 
@@ -65,7 +71,10 @@ async def create_and_join(parley, alice):
     again = await parley.room_create(alias="parley_ctx", preset=nio.RoomPreset.public_chat)
     check(isinstance(again, nio.RoomCreateError) and again.status_code == "M_ROOM_IN_USE", "taken alias: M_ROOM_IN_USE")
     resolved = await parley.room_resolve_alias(ALIAS)
-    check(isinstance(resolved, nio.RoomResolveAliasResponse) and resolved.room_id == created.room_id, "alias resolves to the room")
+    check(
+        isinstance(resolved, nio.RoomResolveAliasResponse) and resolved.room_id == created.room_id,
+        "alias resolves to the room",
+    )
     check(resolved.servers == [SERVER], "alias lists the server")
     joined = await alice.join(ALIAS)
     check(isinstance(joined, nio.JoinResponse) and joined.room_id == created.room_id, "second user joins by alias")
@@ -84,7 +93,8 @@ async def send_messages(url, parley, alice, room_id):
         "m.relates_to": {"m.in_reply_to": {"event_id": ids[1]}},
     }
     # A 429 first: nio must read retry_after_ms and retry on its own.
-    await control(url, "/_fake/faults", {"kind": "429", "path_prefix": "/_matrix/client/v3/rooms/", "retry_after_ms": 50})
+    fault = {"kind": "429", "path_prefix": "/_matrix/client/v3/rooms/", "retry_after_ms": 50}
+    await control(url, "/_fake/faults", fault)
     resp = await alice.room_send(room_id, "m.room.message", reply, tx_id="alice-reply-1")
     check(isinstance(resp, nio.RoomSendResponse), "send after a 429 with retry_after_ms")
     check(await faults_left(url) == [], "the queued 429 was served (and nio retried)")
@@ -119,7 +129,10 @@ async def limited_sync(parley, room_id, since, sent_ids):
     check([e.event_id for e in tl.events] == sent_ids[-3:], "a limited timeline holds the newest `limit` events")
     back = await parley.room_messages(room_id, tl.prev_batch, direction=nio.MessageDirection.back, limit=4)
     check(isinstance(back, nio.RoomMessagesResponse), "messages from prev_batch")
-    check([e.event_id for e in back.chunk] == list(reversed(sent_ids[:-3]))[:4], "prev_batch pages back to the older events")
+    check(
+        [e.event_id for e in back.chunk] == list(reversed(sent_ids[:-3]))[:4],
+        "prev_batch pages back to the older events",
+    )
 
 
 async def paginate(parley, room_id, sent_ids):
@@ -153,7 +166,10 @@ async def paginate(parley, room_id, sent_ids):
     back = await parley.room_messages(room_id, ctx.start, direction=nio.MessageDirection.back, limit=1)
     check([e.event_id for e in back.chunk] == [sent_ids[0]], "back from context `start` continues before events_before")
     unknown = await parley.room_context(room_id, "$nonexistent", limit=2)
-    check(isinstance(unknown, nio.RoomContextError) and unknown.status_code == "M_NOT_FOUND", "unknown event: M_NOT_FOUND")
+    check(
+        isinstance(unknown, nio.RoomContextError) and unknown.status_code == "M_NOT_FOUND",
+        "unknown event: M_NOT_FOUND",
+    )
 
 
 async def long_poll(parley, alice, room_id, since):
@@ -180,7 +196,10 @@ async def refusals(url, room_id):
     await control(url, "/_fake/options", {"password_login": False})
     refused_client = client(url, "parley")
     refused = await refused_client.login("parleypass")
-    check(isinstance(refused, nio.LoginError) and refused.status_code == "M_UNRECOGNIZED", "password login off: M_UNRECOGNIZED")
+    check(
+        isinstance(refused, nio.LoginError) and refused.status_code == "M_UNRECOGNIZED",
+        "password login off: M_UNRECOGNIZED",
+    )
     for c in (bob, token_client, refused_client):
         await c.close()
 
