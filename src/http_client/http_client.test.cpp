@@ -74,6 +74,25 @@ TEST_CASE("http client: a body over the limit is refused") {
   CHECK(resp.error().message == "Test GET /x → response body exceeds 1024 bytes");
 }
 
+TEST_CASE("http client: a body of unknown length is refused once it grows too big") {
+  scripted_http_server server;
+  auto big = reply(200, std::string(64 * 1024, 'x'));
+  big.until_close = true;
+  server.push(big);
+  auto small = reply(200, std::string(512, 'y'));
+  small.until_close = true;
+  server.push(small);
+  client_settings s;
+  s.max_body_bytes = 1024;
+  http_client client(s);
+  auto refused = client.send(request_to(server));
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message == "Test GET /x → response body exceeds 1024 bytes");
+  auto fits = client.send(request_to(server));
+  REQUIRE(fits);
+  CHECK(fits->body.size() == 512);
+}
+
 TEST_CASE("http client: malformed requests fail without naming their secrets") {
   http_client client;
   http_request req;

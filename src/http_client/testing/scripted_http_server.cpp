@@ -80,8 +80,8 @@ std::optional<recorded_request> read_request(int fd, std::string& buf,
 
 std::string render(const scripted_response& r) {
   std::string out = "HTTP/1.1 " + std::to_string(r.status) + " Scripted\r\n";
-  out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
-  if (r.close_after) out += "Connection: close\r\n";
+  if (!r.until_close) out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
+  if (r.close_after || r.until_close) out += "Connection: close\r\n";
   for (const auto& [name, value] : r.headers) out += name + ": " + value + "\r\n";
   out += "\r\n";
   out += r.body;
@@ -213,7 +213,7 @@ void scripted_http_server::serve(int fd, int connection) {
       }
       break;
     }
-    if (!send_all(fd, render(r)) || r.close_after) break;
+    if (!send_all(fd, render(r)) || r.close_after || r.until_close) break;
   }
   ::close(fd);
 }

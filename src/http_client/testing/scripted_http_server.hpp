@@ -39,6 +39,9 @@ struct scripted_response {
   std::chrono::milliseconds delay{0};
   /// Close the connection after answering (sends `Connection: close`).
   bool close_after = false;
+  /// Send no Content-Length: the body ends when the connection closes (so
+  /// the client cannot know the size before reading it). Implies close_after.
+  bool until_close = false;
 };
 
 /// A plain answer, for short scripts: `server.push(reply(429, "", {{"Retry-After", "1"}}))`.
