@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "src/util/url.hpp"
+
 namespace parley::oauth {
 
 namespace {
@@ -74,21 +76,7 @@ std::optional<std::string> form_decode(std::string_view component) {
 }
 
 std::string form_encode(std::string_view value) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(digits[u >> 4]);
-      out.push_back(digits[u & 0xf]);
-    }
-  }
-  return out;
+  return url::percent_encode(value);
 }
 
 std::string append_query(std::string uri,

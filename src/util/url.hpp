@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 /// The one URL and authority parser. Deliberately narrow: every URL it reads
 /// names a trust root (an OIDC issuer, a JWKS, a redirect target) or guards a
@@ -62,5 +64,27 @@ struct http_url {
 };
 
 [[nodiscard]] std::optional<http_url> parse_http_url(std::string_view text);
+
+/// `value` with every byte but the RFC 3986 unreserved characters
+/// (`A-Z a-z 0-9 - . _ ~`) as `%XX`. Encoding that much is safe in every
+/// place a value goes: one path segment (a `/` or `?` in a Matrix room id or a
+/// Slack channel name stays data), a query value and a form field alike.
+[[nodiscard]] std::string percent_encode(std::string_view value);
+
+/// A path segment: `percent_encode`, named for the call site.
+[[nodiscard]] inline std::string encode_path_segment(std::string_view segment) {
+  return percent_encode(segment);
+}
+
+/// A query (or form) value: `percent_encode`, named for the call site.
+[[nodiscard]] inline std::string encode_query_value(std::string_view value) {
+  return percent_encode(value);
+}
+
+/// `a=b&c=d`, names and values percent-encoded, in the order given: an
+/// `application/x-www-form-urlencoded` body (Slack, Zulip) or a query string
+/// without its `?`. A space becomes `%20`, which every form decoder reads.
+[[nodiscard]] std::string form_encode(
+    const std::vector<std::pair<std::string, std::string>>& fields);
 
 }  // namespace parley::url

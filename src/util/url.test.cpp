@@ -98,3 +98,20 @@ TEST_CASE("url: host_name of a Host header or an origin", "[util]") {
   CHECK(url::host_name("localhost:x") == "");  // a malformed port names no host
   CHECK(url::host_name("user@localhost") == "");
 }
+
+TEST_CASE("url: percent_encode keeps only the unreserved characters", "[util]") {
+  CHECK(url::percent_encode("AZaz09-._~") == "AZaz09-._~");
+  CHECK(url::percent_encode("!room:example.org") == "%21room%3Aexample.org");
+  CHECK(url::percent_encode("a/b?c#d&e=f g+h%") == "a%2Fb%3Fc%23d%26e%3Df%20g%2Bh%25");
+  CHECK(url::percent_encode("\xc3\xa9") == "%C3%A9");  // UTF-8 bytes one by one
+  CHECK(url::percent_encode("") == "");
+  CHECK(url::encode_path_segment("$event/id") == "%24event%2Fid");
+  CHECK(url::encode_query_value("s1_2 3") == "s1_2%203");
+}
+
+TEST_CASE("url: form_encode joins encoded fields in order", "[util]") {
+  CHECK(url::form_encode({}) == "");
+  CHECK(url::form_encode({{"type", "stream"}, {"to", "general chat"}, {"content", "a&b=c"}}) ==
+        "type=stream&to=general%20chat&content=a%26b%3Dc");
+  CHECK(url::form_encode({{"empty", ""}, {"k y", "v"}}) == "empty=&k%20y=v");
+}
