@@ -143,7 +143,8 @@ int run_doctor(const command_line& cl) {
     req.limit = 1;
     auto p = b.fetch_recent(req);
     if (p)
-      std::printf("topic       %s: readable, tail cursor %s\n", t.c_str(), p->next_cursor.text.c_str());
+      std::printf("topic       %s: readable, tail cursor %s\n", t.c_str(),
+                  p->next_cursor.empty() ? "(none yet)" : p->next_cursor.text.c_str());
     else
       std::printf("topic       %s: FAILED: %s\n", t.c_str(), p.error().message.c_str()), ++failures;
   }

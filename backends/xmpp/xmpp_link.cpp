@@ -1,5 +1,6 @@
 #include "backends/xmpp/xmpp_link.hpp"
 
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -8,6 +9,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <optional>
 #include <random>
 
 #include "src/util/log.hpp"
@@ -64,14 +67,46 @@ long connection_flags(const xmpp_config& cfg) {
   return 0;
 }
 
-std::string describe_failure(int error, xmpp_stream_error_t* stream_error) {
+std::string describe_failure(xmpp_conn_event_t event, int error, xmpp_stream_error_t* stream_error) {
   if (stream_error != nullptr) {
     std::string out = "stream error";
     if (stream_error->text != nullptr) out += std::string(": ") + stream_error->text;
     return out;
   }
   if (error != 0) return std::string("socket error: ") + std::strerror(error);
+  if (event == XMPP_CONN_FAIL) return "could not connect";
   return "the server closed the stream (refused login?)";
+}
+
+/// Whether `host:port` accepts a TCP connection within `timeout_ms`; the
+/// reason when not. libstrophe reports a refused connection like a closed
+/// stream, and a user must learn which of the two it was.
+std::optional<std::string> unreachable(const std::string& host, int port, int timeout_ms) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (const int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found); rc != 0)
+    return std::string("cannot resolve ") + host + ": " + gai_strerror(rc);
+  std::string why = "no address";
+  for (auto* a = found; a != nullptr; a = a->ai_next) {
+    const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    int err = ::connect(fd, a->ai_addr, a->ai_addrlen) == 0 ? 0 : errno;
+    if (err == EINPROGRESS) {
+      pollfd p{fd, POLLOUT, 0};
+      err = ::poll(&p, 1, timeout_ms) == 1 ? 0 : ETIMEDOUT;
+      socklen_t len = sizeof err;
+      if (err == 0) ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    }
+    ::close(fd);
+    if (err == 0) {
+      freeaddrinfo(found);
+      return std::nullopt;
+    }
+    why = std::strerror(err);
+  }
+  freeaddrinfo(found);
+  return "cannot connect to " + host + ":" + std::to_string(port) + ": " + why;
 }
 
 }  // namespace
@@ -87,6 +122,9 @@ xmpp_link::xmpp_link(xmpp_config cfg, events ev)
 xmpp_link::~xmpp_link() { stop(); }
 
 result<void> xmpp_link::start() {
+  if (auto why = unreachable(cfg_.host, cfg_.port, static_cast<int>(cfg_.timeout_ms)))
+    return fail(errc::backend_unavailable,
+                "XMPP server " + cfg_.describe() + " unreachable: " + *why + " (is it running? check service)");
   initialize_library();
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wake_fd_ < 0) return fail(errc::io_error, "eventfd failed");
@@ -98,7 +136,7 @@ result<void> xmpp_link::start() {
 }
 
 void xmpp_link::stop() {
-  if (stopping_.exchange(true)) return;
+  stopping_.store(true);
   if (wake_fd_ >= 0) {
     const std::uint64_t one = 1;
     (void)!::write(wake_fd_, &one, sizeof one);
@@ -110,7 +148,14 @@ void xmpp_link::stop() {
 
 void xmpp_link::submit(std::function<void()> fn) {
   {
-    std::lock_guard lock(inbox_mu_);
+    std::unique_lock lock(inbox_mu_);
+    if (inbox_closed_) {
+      // The link thread is gone: run here, where the work sees the link
+      // offline and fails at once.
+      lock.unlock();
+      fn();
+      return;
+    }
     inbox_.push_back(std::move(fn));
   }
   const std::uint64_t one = 1;
@@ -139,6 +184,12 @@ void xmpp_link::run() {
     wait_for_io();
   }
   fail_all("the XMPP backend disconnected");
+  online_.store(false);
+  {
+    std::lock_guard lock(inbox_mu_);
+    inbox_closed_ = true;
+  }
+  drain_inbox();
   if (conn_ != nullptr) {
     if (xmpp_conn_is_connected(conn_)) {
       xmpp_disconnect(conn_);
@@ -226,14 +277,16 @@ void xmpp_link::on_connection(xmpp_conn_event_t event, int error, xmpp_stream_er
     online_.store(false);
     return;
   }
-  const auto why = describe_failure(error, stream_error);
+  const auto why = describe_failure(event, error, stream_error);
   {
     std::lock_guard lock(start_mu_);
     if (!start_done_) {
       start_done_ = true;
       start_result_ = fail(errc::backend_unavailable, "could not log in to XMPP server " + cfg_.describe() +
-                                                          " as " + cfg_.jid() + ": " + why);
+                                                          " as " + cfg_.jid() + ": " + why +
+                                                          " (check service, domain, username and password)");
       start_cv_.notify_all();
+      // The first login failed: give up (connect reports it), do not retry.
       stopping_.store(true);
       return;
     }

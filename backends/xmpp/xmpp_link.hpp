@@ -129,6 +129,8 @@ class xmpp_link {
   void self_ping_all();
   void on_archive_fin(const std::string& iq_id, xmpp_stanza_t* s);
   void fail_all(const std::string& why);
+  /// Why work cannot be done now: stopped, or the server is unreachable.
+  [[nodiscard]] error offline_error() const;
   [[nodiscard]] std::string next_id(const char* prefix);
 
   xmpp_config cfg_;
@@ -140,6 +142,8 @@ class xmpp_link {
   int wake_fd_ = -1;
   std::mutex inbox_mu_;
   std::deque<std::function<void()>> inbox_;
+  /// Set when the link thread ends; later work runs on the caller's thread.
+  bool inbox_closed_ = false;
 
   // Start handshake: start() waits for the first verdict.
   std::mutex start_mu_;

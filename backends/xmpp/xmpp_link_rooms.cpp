@@ -45,10 +45,15 @@ constexpr int max_join_attempts = 8;
 
 }  // namespace
 
+error xmpp_link::offline_error() const {
+  if (stopping_.load()) return fail(errc::not_connected, "the XMPP backend is disconnected");
+  return fail(errc::backend_unavailable, "XMPP server " + cfg_.describe() + " unreachable; retrying");
+}
+
 void xmpp_link::enter(const std::string& jid, std::function<void(result<void>)> done) {
   submit([this, jid, done = std::move(done)]() mutable {
     if (!online_.load())
-      return done(fail(errc::backend_unavailable, "XMPP server " + cfg_.describe() + " unreachable; retrying"));
+      return done(offline_error());
     auto& r = rooms_[jid];
     if (r.state == room_state::in) return done({});
     r.waiters.push_back(std::move(done));
@@ -141,14 +146,19 @@ void xmpp_link::join_error(const std::string& jid, room_entry& r, xmpp_stanza_t*
                        }});
     return;
   }
-  auto hint = condition == "conflict" ? " (the nick " + cfg_.nick + " is taken there)" : std::string{};
+  std::string hint;
+  if (condition == "conflict") hint = " (the nick " + cfg_.nick + " is taken there: set another nick)";
+  if (condition == "registration-required" || condition == "forbidden" || condition == "not-authorized")
+    hint = " (the room admits members only: ask its owner to add " + cfg_.jid() + ")";
+  if (condition == "item-not-found" || condition == "remote-server-not-found" || condition == "not-allowed")
+    hint = " (check muc_service; a room someone just created stays locked until they configure it)";
   finish_join(jid, r, fail(errc::backend_unavailable, "could not enter room " + jid + ": " + condition + hint));
 }
 
 void xmpp_link::post(outgoing_post p, std::function<void(result<room_message>)> done) {
   submit([this, p = std::move(p), done = std::move(done)]() mutable {
     if (!online_.load())
-      return done(fail(errc::backend_unavailable, "XMPP server " + cfg_.describe() + " unreachable; retrying"));
+      return done(offline_error());
     p.origin_id = next_id("o-");
     auto s = groupchat(ctx_, p);
     const auto size = serialized_size(s.get());
@@ -164,7 +174,7 @@ void xmpp_link::post(outgoing_post p, std::function<void(result<room_message>)> 
 void xmpp_link::query(const std::string& jid, archive_page page, std::function<void(result<archive_result>)> done) {
   submit([this, jid, page = std::move(page), done = std::move(done)]() mutable {
     if (!online_.load())
-      return done(fail(errc::backend_unavailable, "XMPP server " + cfg_.describe() + " unreachable; retrying"));
+      return done(offline_error());
     const auto iq_id = next_id("mam-");
     const auto qid = next_id("q-");
     query_by_qid_[qid] = iq_id;
@@ -237,7 +247,11 @@ void xmpp_link::on_archive_fin(const std::string& iq_id, xmpp_stanza_t* s) {
     const auto condition = error_condition(s);
     if (condition == "item-not-found")
       return q.done(fail(errc::malformed_cursor, "the archive of " + q.room + " has no message with that id"));
-    return q.done(fail(errc::backend_unavailable, "archive query to " + q.room + " failed: " + condition));
+    const bool no_archive = condition == "feature-not-implemented" || condition == "service-unavailable";
+    return q.done(fail(errc::backend_unavailable,
+                       "archive query to " + q.room + " failed: " + condition +
+                           (no_archive ? " (the room keeps no archive: enable MAM for rooms, e.g. Prosody's muc_mam)"
+                                       : "")));
   }
   auto* fin = xmpp_stanza_get_child_by_name_and_ns(s, "fin", ns::mam);
   q.page.complete = fin != nullptr && (attribute(fin, "complete") == "true" || attribute(fin, "complete") == "1");
