@@ -217,9 +217,20 @@ void xmpp_link::wait_for_io() {
   pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {sock_fd_, POLLIN, 0}};
   if (conn_ != nullptr && xmpp_conn_send_queue_len(conn_) > 0) fds[1].events |= POLLOUT;
   const int timeout = cfg_.tls == tls_mode::off ? 200 : 20;
-  if (::poll(fds, 2, timeout) > 0 && (fds[0].revents & POLLIN) != 0) {
+  if (::poll(fds, 2, timeout) <= 0) return;
+  if ((fds[0].revents & POLLIN) != 0) {
     std::uint64_t n = 0;
     (void)!::read(wake_fd_, &n, sizeof n);
+  }
+  if ((fds[1].revents & POLLIN) != 0) {
+    // Acknowledge what we read at once. A server that sends stanzas in small
+    // writes without TCP_NODELAY (Prosody by default) holds each one until
+    // the previous is acknowledged, and a receiver that never writes back
+    // delays its ACKs up to 40 ms: an archive page of 100 results took a
+    // second, a live message 20 ms. Linux resets quick-ACK mode on its own,
+    // so it is set again before every read.
+    const int one = 1;
+    (void)setsockopt(sock_fd_, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
   }
 }
 
