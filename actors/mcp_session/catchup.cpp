@@ -106,8 +106,15 @@ void start_from_tail(session_ptr self, const std::string& topic) {
   // First run: history is for parley_fetch_recent; only what comes next is pushed.
   fetch(self, topic, std::nullopt, 1, [self, topic](fetch_result& r) {
     if (r) {
-      for (const auto& m : r->messages) self->state.seen[topic].mark(m.backend_msg_id);
       auto& st = self->state;
+      // The tail is old news unless it also came live, after this session
+      // began to listen (a person who saw us enter and spoke at once): it is
+      // then what comes next, and the held delivery shows it.
+      const auto& held = st.catching_up[topic];
+      for (const auto& m : r->messages)
+        if (std::none_of(held.begin(), held.end(),
+                         [&](const delivery& d) { return d.msg.backend_msg_id == m.backend_msg_id; }))
+          st.seen[topic].mark(m.backend_msg_id);
       st.read_cursors[topic] = r->next_cursor.text;
       st.dirty_cursors[topic] = r->next_cursor.text;
     } else {

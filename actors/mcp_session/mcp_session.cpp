@@ -1,5 +1,7 @@
 #include "actors/mcp_session/mcp_session.hpp"
 
+#include <algorithm>
+
 #include "src/mcp/protocol.hpp"
 #include "src/mcp/tools.hpp"
 #include "actors/mcp_session/session_state.hpp"
@@ -19,6 +21,47 @@ constexpr auto presence_stop_budget = std::chrono::milliseconds(700);
 constexpr auto state_save_budget = std::chrono::milliseconds(400);
 constexpr std::size_t max_cancelled_kept = 1024;
 constexpr std::size_t max_events_before_initialized = 10'000;
+
+/// The topics whose messages this session is pushed: its allowed topics
+/// with live push, and the permission relay topic.
+std::vector<std::string> live_topics(session_ptr self) {
+  auto& cfg = self->state.cfg;
+  std::vector<std::string> join;
+  if (cfg.live_push) join = cfg.profile->allow.topics();
+  const auto& relay = cfg.profile->relay_topic;
+  if (relay && std::find(join.begin(), join.end(), *relay) == join.end()) join.push_back(*relay);
+  return join;
+}
+
+void start_presence(session_ptr self);
+
+/// Joins the live topics; when that fails (a chat room not there yet, a
+/// server restarting) it tries again, 1 s later and then doubling to 30 s,
+/// rather than leave the session without push for its whole life.
+void join_live_topics(session_ptr self, int attempt) {
+  const auto join = live_topics(self);
+  if (join.empty()) {
+    start_presence(self);
+    return;
+  }
+  auto retry = [self, attempt](const std::string& why) {
+    const auto delay = std::chrono::seconds(std::min(30, 1 << std::min(attempt, 5)));
+    log::error("session", "live push is down: " + why + "; trying again in " + std::to_string(delay.count()) + " s");
+    self->delayed_send(self, delay, live_join_retry{attempt + 1});
+    if (attempt == 0) start_presence(self);
+  };
+  self->request(self->state.cfg.router, caf::infinite, join_topics{self->state.cfg.id, join})
+      .then(
+          [self, attempt, retry](join_result& r) {
+            if (!r) return retry(r.error().message);
+            auto& state = self->state;
+            if (state.cfg.live_push) start_catchup(self, state.cfg.profile->allow.topics());
+            if (attempt > 0) log::info("session", "live push is up");
+            // Presence only once push is wired: peers that see us can reach us.
+            if (attempt == 0) start_presence(self);
+          },
+          [self, retry](caf::error& err) { retry(self->system().render(err)); });
+}
 
 void start_presence(session_ptr self) {
   auto& cfg = self->state.cfg;
@@ -168,30 +211,11 @@ caf::behavior mcp_session(session_ptr self, session_settings cfg) {
   st.read_cursors = st.cfg.initial_read_cursors;
   self->send(st.cfg.router, register_session{st.cfg.id, caf::actor_cast<caf::actor>(self), st.cfg.profile});
 
-  std::vector<std::string> join;
-  if (st.cfg.live_push) join = st.cfg.profile->allow.topics();
-  const auto& relay = st.cfg.profile->relay_topic;
-  if (relay && std::find(join.begin(), join.end(), *relay) == join.end()) join.push_back(*relay);
-  if (join.empty()) {
-    start_presence(self);
-  } else {
-    self->request(st.cfg.router, caf::infinite, join_topics{st.cfg.id, join})
-        .then(
-            [self](join_result& r) {
-              if (!r) log::error("session", "live push is down: " + r.error().message);
-              auto& state = self->state;
-              if (state.cfg.live_push && r) start_catchup(self, state.cfg.profile->allow.topics());
-              // Presence only once push is wired: peers that see us can reach us.
-              start_presence(self);
-            },
-            [self](caf::error& err) {
-              log::error("session", "joining topics failed: " + self->system().render(err));
-              start_presence(self);
-            });
-  }
+  join_live_topics(self, 0);
 
   return {
       [self](rpc_input& in) { handle_input(self, in.text); },
+      [self](live_join_retry& r) { join_live_topics(self, r.attempt); },
       [self](oversized_input& o) {
         send_response(self, "null", mcp::error_response(
                             "null", mcp::rpc_code::invalid_request,

@@ -145,3 +145,15 @@ TEST_CASE_METHOD(session_fixture,
   CHECK(out->count("history") == 0);
   CHECK(out->count("next") == 1);
 }
+
+TEST_CASE_METHOD(session_fixture,
+                 "session: on a first run, a message that arrives live while the tail is read is pushed") {
+  // A person sees the session arrive and speaks at once: the message is
+  // stored, and delivered live, while the session reads the topic's tail.
+  stored("history");
+  stored("spoke at once");
+  store->before_next_fetch = [this] { parley::testing::deliver_live(store, "ctx", 1); };
+  start({});
+  CHECK(out->count("history") == 0);
+  CHECK(out->count("spoke at once") == 1);
+}

@@ -24,6 +24,10 @@ struct permission_timeout {
   std::string request_id;
 };
 struct shutdown_step {};
+/// Try joining the live topics again (after a failed join).
+struct live_join_retry {
+  int attempt = 0;
+};
 
 struct session_state {
   session_settings cfg;
@@ -103,3 +107,4 @@ void handle_agent_verdict(session_ptr self, const std::string& request_id, bool 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::flush_read_state)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::permission_timeout)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::shutdown_step)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::live_join_retry)

@@ -31,6 +31,7 @@ caf::behavior fake_backend(caf::event_based_actor*, std::shared_ptr<fake_store> 
       },
       [store](fetch_cmd& cmd) -> fetch_result {
         ++store->fetches;
+        if (auto hook = std::exchange(store->before_next_fetch, nullptr)) hook();
         auto& all = store->topics[cmd.req.topic];
         page p;
         std::size_t start = 0;

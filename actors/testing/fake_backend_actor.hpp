@@ -2,6 +2,7 @@
 
 #include <caf/fwd.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,6 +25,9 @@ struct fake_store {
   /// When true, a post reports the cursor it directly follows
   /// (stored_post::previous), as backends that know it at write time do.
   bool knows_previous = true;
+  /// Runs once, inside the next fetch, before it reads: lets a test have a
+  /// live message arrive while a fetch is on its way.
+  std::function<void()> before_next_fetch;
 };
 
 /// A stand-in for backend_connection that answers post_cmd, fetch_cmd and

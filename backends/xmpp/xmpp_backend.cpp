@@ -108,11 +108,16 @@ result<void> xmpp_backend::enter(const std::string& room) {
 result<std::unique_ptr<subscription>> xmpp_backend::subscribe(const std::string& topic, subscription_sink& sink) {
   const auto room = room_of(topic);
   if (!link_) return fail(errc::not_connected, "the XMPP backend is not connected");
-  link_->keep(room, true);
-  if (auto entered = enter(room); !entered) return entered.error();
+  // Listen before entering: a person who sees us enter and speaks at once
+  // is heard, not lost between our presence and our listener.
   {
     std::lock_guard lock(listeners_mu_);
     listeners_[room].push_back({topic, &sink});
+  }
+  link_->keep(room, true);
+  if (auto entered = enter(room); !entered) {
+    unsubscribe(room, &sink);
+    return entered.error();
   }
   return std::unique_ptr<subscription>(std::make_unique<room_subscription>(*this, room, sink));
 }

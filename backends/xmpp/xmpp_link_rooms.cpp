@@ -213,13 +213,15 @@ int xmpp_link::on_message(xmpp_stanza_t* s) {
     if (type == "groupchat") log::debug(component, "skipped a groupchat message: " + why);
     return 1;
   }
+  // Live first: whoever listened when the post was made hears it before the
+  // poster is answered, and a listener added after the answer never does.
+  if (ev_.live) ev_.live(*m);
   if (auto it = posts_.find(m->origin_id); !m->origin_id.empty() && it != posts_.end() && it->second.room == m->room &&
                                             m->nick == cfg_.nick) {
     auto done = std::move(it->second.done);
     posts_.erase(it);
     done(*m);
   }
-  if (ev_.live) ev_.live(*m);
   return 1;
 }
 

@@ -18,18 +18,21 @@ const HUMAN = fileURLToPath(new URL('../../backends/xmpp/testing/human_client.py
 const skip = !BUILT.includes('xmpp') ? 'the xmpp backend is not built' : false;
 
 /** A person in `room`, played by human_client.py; resolves once joined. */
-async function person(room, nick) {
+async function person(room, nick, { leaveLocked = false } = {}) {
   const [host, port] = SERVICE.replace('xmpp://', '').split(':');
   const p = spawn('/usr/bin/python3', [HUMAN, '--host', host, '--port', port, '--jid', `${nick}@${DOMAIN}`,
-    '--password', 'human-pass', '--room', room, '--nick', nick], { stdio: ['pipe', 'pipe', 'pipe'] });
+    '--password', 'human-pass', '--room', room, '--nick', nick, ...(leaveLocked ? ['--leave-locked'] : [])],
+  { stdio: ['pipe', 'pipe', 'pipe'] });
   const events = [];
   createInterface({ input: p.stdout }).on('line', (l) => events.push(JSON.parse(l)));
   let stderr = '';
   p.stderr.on('data', (d) => { stderr += d; });
   const human = {
     events,
+    stderr: () => stderr,
     say: (body, replyTo) => p.stdin.write(JSON.stringify({ op: 'say', body, reply_to: replyTo }) + '\n'),
     raw: (xml) => p.stdin.write(JSON.stringify({ op: 'raw', xml }) + '\n'),
+    unlock: () => p.stdin.write(JSON.stringify({ op: 'unlock' }) + '\n'),
     async waitFor(pred, ms = 10000) {
       const deadline = Date.now() + ms;
       for (;;) {
@@ -127,6 +130,31 @@ test('a long message, and stanzas without a body, lose nothing', { skip }, async
     assert.match(got[1].params.content, /after the big one/);
   } finally {
     await bob.quit();
+    await s.close();
+    cleanup();
+  }
+});
+
+test('a room that cannot be entered at start is retried until it can', { skip }, async () => {
+  const { dir, cleanup } = scratch();
+  const topic = `chat-late-${process.pid}-${Date.now() % 100000}`;
+  const room = `${topic}@${MUC}`;
+  // carol creates the room and leaves it locked: nobody else may enter yet.
+  const carol = await person(room, 'carol', { leaveLocked: true });
+  const s = await connect(writeConfig(dir, 'claude.yaml', sessionYaml(topic, 'claude3')), { dir });
+  try {
+    const deadline = Date.now() + 15000;
+    while (!/live push is down/.test(s.stderr()) && Date.now() < deadline) await sleep(50);
+    assert.match(s.stderr(), /live push is down: could not enter room .*item-not-found.*trying again/);
+    carol.unlock();
+    await carol.waitFor((e) => e.event === 'online' && e.nick === 'claude3', 20000);
+    carol.say('there you are');
+    const got = await s.waitFor('notifications/claude/channel', 1, (n) => n.params.meta.sender === 'carol', 10000);
+    const history = await s.call('parley_fetch_recent', { topic });
+    assert.equal(got.length, 1, `${s.stderr()}\ncarol: ${JSON.stringify(carol.events)} ${carol.stderr()}\nhistory: ${JSON.stringify(history)}`);
+    assert.match(s.stderr(), /live push is up/);
+  } finally {
+    await carol.quit();
     await s.close();
     cleanup();
   }

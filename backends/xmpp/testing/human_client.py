@@ -5,6 +5,7 @@ Tests drive it over stdin/stdout with one JSON object per line:
 
   in:  {"op": "say", "body": "...", "reply_to": "<stanza-id>"}   (reply_to optional)
        {"op": "raw", "xml": "<message .../>"}                     (sent as is)
+       {"op": "unlock"}                    (configure the room we created with --leave-locked)
        {"op": "quit"}
   out: {"event": "joined", "nick": "alice"}
        {"event": "online", "nick": ...}                           (someone entered the room)
@@ -46,9 +47,12 @@ class Human(slixmpp.ClientXMPP):
 
     async def start(self, _event):
         await self.plugin["xep_0045"].join_muc_wait(self.args.room, self.args.nick, maxstanzas=0)
-        await self.unlock_room()
+        if not self.args.leave_locked:
+            await self.unlock_room()
         emit({"event": "joined", "nick": self.args.nick})
-        asyncio.get_event_loop().create_task(self.read_commands())
+        # Keep a reference: asyncio holds tasks weakly, and a collected task
+        # stops reading commands.
+        self.commands = asyncio.get_event_loop().create_task(self.read_commands())
 
     async def unlock_room(self):
         """Accepts the default configuration if we created the room, as
@@ -109,6 +113,9 @@ class Human(slixmpp.ClientXMPP):
                 continue
             if cmd.get("op") == "say":
                 self.say(cmd["body"], cmd.get("reply_to"))
+            elif cmd.get("op") == "unlock":
+                await self.unlock_room()
+                emit({"event": "unlocked"})
             elif cmd.get("op") == "raw":
                 self.send_raw(cmd["xml"])
             elif cmd.get("op") == "quit":
@@ -121,6 +128,8 @@ def main():
     for name in ("host", "jid", "password", "room", "nick"):
         p.add_argument("--" + name, required=True)
     p.add_argument("--port", type=int, required=True)
+    p.add_argument("--leave-locked", action="store_true",
+                   help="do not configure a room we create (it stays locked until the unlock op)")
     args = p.parse_args()
     human = Human(args)
     # The test server speaks plain XMPP on loopback only.
