@@ -25,6 +25,8 @@ class xmpp_backend final : public backend {
 
   /// The room a topic maps to.
   [[nodiscard]] std::string room_of(const std::string& topic) const;
+  /// Reconnects that resumed the stream (a test hook).
+  [[nodiscard]] int stream_resumptions() const noexcept { return link_ ? link_->resumptions() : 0; }
   /// The nick this connection posts as.
   [[nodiscard]] const std::string& nick() const noexcept { return cfg_.nick; }
 

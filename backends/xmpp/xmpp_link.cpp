@@ -47,6 +47,14 @@ int presence_hook(xmpp_conn_t*, xmpp_stanza_t* s, void* self) {
 }
 int iq_hook(xmpp_conn_t*, xmpp_stanza_t* s, void* self) { return static_cast<xmpp_link*>(self)->on_iq(s); }
 
+/// libstrophe says whether a stream resumed only in its log. This logger
+/// reads that one line and writes nothing: at other levels libstrophe's log
+/// would show stanzas and the SASL exchange, so it is never printed.
+void log_hook(void* self, xmpp_log_level_t, const char*, const char* msg) {
+  if (msg != nullptr && std::strstr(msg, "Session resumed successfully") != nullptr)
+    static_cast<xmpp_link*>(self)->on_resumed();
+}
+
 /// libstrophe initializes OpenSSL and its own tables once per process.
 void initialize_library() {
   static std::once_flag once;
@@ -173,7 +181,9 @@ void xmpp_link::drain_inbox() {
 
 void xmpp_link::run() {
   current_link = this;
-  ctx_ = xmpp_ctx_new(nullptr, nullptr);  // no logger: libstrophe's debug log would show the SASL exchange
+  const xmpp_log_t logger{log_hook, this};
+  ctx_ = xmpp_ctx_new(nullptr, &logger);
+  xmpp_ctx_set_verbosity(ctx_, 0);
   open_connection();
   while (!stopping_.load()) {
     drain_inbox();

@@ -78,6 +78,11 @@ class xmpp_link {
   int on_presence(xmpp_stanza_t* s);
   int on_iq(xmpp_stanza_t* s);
   void on_socket(int fd) { sock_fd_ = fd; }
+  void on_resumed() { resumptions_.fetch_add(1); }
+
+  /// How many reconnects resumed the stream (XEP-0198) instead of starting
+  /// a new session.
+  [[nodiscard]] int resumptions() const noexcept { return resumptions_.load(); }
 
  private:
   using clock = std::chrono::steady_clock;
@@ -139,6 +144,7 @@ class xmpp_link {
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> online_{false};
+  std::atomic<int> resumptions_{0};
   int wake_fd_ = -1;
   std::mutex inbox_mu_;
   std::deque<std::function<void()>> inbox_;
