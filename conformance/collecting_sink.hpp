@@ -32,6 +32,12 @@ class collecting_sink final : public subscription_sink {
     return received_;
   }
 
+  /// How many times live delivery reported a gap.
+  int gaps() {
+    std::lock_guard lock(mu_);
+    return gaps_;
+  }
+
   std::vector<message> snapshot() {
     std::lock_guard lock(mu_);
     return received_;

@@ -137,3 +137,22 @@ TEST_CASE("xmpp: a cut connection resumes its stream and hears what was said mea
   CHECK(got[1].content == "meanwhile");
   CHECK(got[2].content == "after");
 }
+
+TEST_CASE("xmpp: self-pings of a room we are in find us there", "[xmpp][self-ping]") {
+  xmpp::testing::xmpp_harness h;
+  const auto topic = h.fresh_topic();
+  auto cfg = h.config();
+  cfg.nick = xmpp::random_nick("pinger");
+  cfg.self_ping_ms = 100;
+  xmpp::xmpp_backend listener;
+  REQUIRE(listener.connect(cfg).has_value());
+  collecting_sink sink;
+  auto sub = conformance::subscribe_ok(listener, topic, sink);
+  // A dozen self-pings: each answered as an occupant, none re-enters the
+  // room or reports a gap.
+  std::this_thread::sleep_for(1200ms);
+  auto other = h.connect_backend();
+  conformance::post_ok(*other, topic, "still here");
+  REQUIRE(sink.wait_for(1, 5000ms).size() == 1);
+  CHECK(sink.gaps() == 0);
+}
