@@ -21,6 +21,7 @@ trap '"$root/scripts/test-services.sh" stop "$services"; rm -rf "$services"' EXI
 source "$services/env"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/scripts/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 cd "$dir"
 ctest --output-on-failure -j "$(nproc)" --timeout 300

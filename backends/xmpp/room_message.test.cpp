@@ -167,3 +167,27 @@ TEST_CASE("delay stamps are normalized to milliseconds", "[xmpp][stanza]") {
   CHECK_FALSE(normalize_stamp("2026-12-07T17:00:03+01:00"));
   CHECK_FALSE(normalize_stamp("garbage"));
 }
+
+TEST_CASE("invalid UTF-8 is repaired, never passed on", "[xmpp][stanza]") {
+  stanza_context ctx;
+  std::string why;
+  const std::string sid = "<stanza-id xmlns='urn:xmpp:sid:0' by='" + room + "' id='s'/>";
+  // Bytes that are not UTF-8 cannot reach us in XML text (the parser
+  // refuses the stream), but the extension's base64 can carry any bytes.
+  auto m = read_live(ctx.parse(live("<body>x</body>" + sid +
+                                    "<parley xmlns='urn:x-parley:message:0'>"
+                                    "<content encoding='base64'>//5vaw==</content></parley>"))
+                         .get(),
+                     why);
+  REQUIRE(m);
+  CHECK(m->content == "\xEF\xBF\xBD\xEF\xBF\xBDok");
+  // Base64 that does not decode falls back to the body.
+  auto bad = read_live(ctx.parse(live("<body>the body</body>" + sid +
+                                      "<parley xmlns='urn:x-parley:message:0'>"
+                                      "<content encoding='base64'>not base64!</content></parley>"))
+                           .get(),
+                       why);
+  REQUIRE(bad);
+  CHECK(bad->content == "the body");
+  CHECK(xmpp_stanza_new_from_string(ctx.get(), "<message><body>\xff\xfe</body></message>") == nullptr);
+}

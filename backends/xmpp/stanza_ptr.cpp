@@ -19,11 +19,18 @@ void set_text(xmpp_ctx_t* ctx, xmpp_stanza_t* parent, const std::string& text) {
 }
 
 std::string text_of(xmpp_stanza_t* s) {
+  // Joined from the text children's own buffers: no allocation by
+  // libstrophe, so none to free (scripts/lsan.supp says why that matters).
   if (s == nullptr) return {};
-  char* raw = xmpp_stanza_get_text(s);
-  if (raw == nullptr) return {};
-  std::string out(raw);
-  xmpp_free(xmpp_stanza_get_context(s), raw);
+  if (xmpp_stanza_is_text(s)) {
+    const char* t = xmpp_stanza_get_text_ptr(s);
+    return t == nullptr ? std::string{} : std::string(t);
+  }
+  std::string out;
+  for (auto* c = xmpp_stanza_get_children(s); c != nullptr; c = xmpp_stanza_get_next(c)) {
+    if (!xmpp_stanza_is_text(c)) continue;
+    if (const char* t = xmpp_stanza_get_text_ptr(c)) out += t;
+  }
   return out;
 }
 
