@@ -107,14 +107,11 @@ void start_from_tail(session_ptr self, const std::string& topic) {
   fetch(self, topic, std::nullopt, 1, [self, topic](fetch_result& r) {
     if (r) {
       auto& st = self->state;
-      // The tail is old news unless it also came live, after this session
-      // began to listen (a person who saw us enter and spoke at once): it is
-      // then what comes next, and the held delivery shows it.
-      const auto& held = st.catching_up[topic];
-      for (const auto& m : r->messages)
-        if (std::none_of(held.begin(), held.end(),
-                         [&](const delivery& d) { return d.msg.backend_msg_id == m.backend_msg_id; }))
-          st.seen[topic].mark(m.backend_msg_id);
+      // The tail only positions the read cursor; it is not marked as seen.
+      // What arrives live is what came after the topic's subscription began
+      // (the seam's rule), even when the archive already shows it: a person
+      // who saw this session enter a room and spoke at once is heard, however
+      // the live copy and this read race.
       st.read_cursors[topic] = r->next_cursor.text;
       st.dirty_cursors[topic] = r->next_cursor.text;
     } else {

@@ -157,3 +157,20 @@ TEST_CASE_METHOD(session_fixture,
   CHECK(out->count("history") == 0);
   CHECK(out->count("spoke at once") == 1);
 }
+
+TEST_CASE_METHOD(session_fixture,
+                 "session: on a first run, a message the tail read already shows is still pushed when it comes live") {
+  // The archive can show a message before its live copy has come through:
+  // here the tail read finds "spoke at once", and its live copy arrives
+  // only after the catch-up is over. The tail read must not swallow it.
+  stored("history");
+  stored("spoke at once");
+  start({});
+  CHECK(out->events.empty());
+  live(1);
+  CHECK(out->count("spoke at once") == 1);
+  // A late duplicate of the live copy is not shown twice.
+  live(1);
+  CHECK(out->count("spoke at once") == 1);
+  CHECK(out->count("history") == 0);
+}

@@ -9,6 +9,7 @@
 #include "backends/redis/connection_pool.hpp"
 #include "backends/redis/link_monitor.hpp"
 #include "backends/redis/redis_connection.hpp"
+#include "src/util/sigpipe.hpp"
 #include "src/seam/registry.hpp"
 #include "src/seam/typed_connect.hpp"
 #include "backends/redis/stream_reader.hpp"
@@ -34,18 +35,6 @@ const parley::capabilities redis_capabilities = [] {
   c.zero_cursor = "0-0";
   return c;
 }();
-
-/// hiredis writes with write(2): a server that died turns the next write into
-/// SIGPIPE, which by default kills the process. A network client must not do
-/// that; a process that installed its own handler keeps it.
-void ignore_sigpipe_once() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    struct sigaction current {};
-    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL)
-      std::signal(SIGPIPE, SIG_IGN);
-  });
-}
 
 std::string quoted(const std::string& topic) {
   return "\"" + topic + "\"";

@@ -8,6 +8,7 @@
 #include "src/seam/typed_connect.hpp"
 #include "src/util/iso_time.hpp"
 #include "src/util/log.hpp"
+#include "src/util/sigpipe.hpp"
 
 namespace parley::xmpp {
 
@@ -73,6 +74,8 @@ result<void> xmpp_backend::connect(const config::value& backend_config) {
 
 result<void> xmpp_backend::connect(const xmpp_config& cfg) {
   cfg_ = cfg;
+  // libstrophe writes with send(2) without MSG_NOSIGNAL (flags 0 in 0.12.2).
+  ignore_sigpipe_once();
   // Room for the envelope around the body: names, ids, our extension.
   caps_.max_content_bytes = static_cast<std::size_t>(cfg_.max_stanza_bytes) - 1024;
   if (cfg_.default_password)

@@ -89,7 +89,7 @@ class tcp_proxy {
       for (int i = 0; i < 2 && !done; ++i) {
         if (fds[i].revents == 0) continue;
         const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-        done = n <= 0 || ::write(fds[1 - i].fd, buf, static_cast<std::size_t>(n)) != n;
+        done = n <= 0 || ::send(fds[1 - i].fd, buf, static_cast<std::size_t>(n), MSG_NOSIGNAL) != n;
       }
       if (done) break;
     }
