@@ -1,0 +1,110 @@
+// What a user sees on Matrix: a person types in the room from an ordinary
+// client (matrix-nio, an independent implementation); the message reaches a
+// Claude Code session as a channel event with the person's MXID as sender;
+// the session's parley_reply appears in the room as an m.in_reply_to reply.
+// Runs against the fake homeserver of backends/matrix/fake (no homeserver
+// is packaged for Debian 12).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { scratch, writeConfig, connect, sleep } from './harness.mjs';
+
+const BUILT = (process.env.PARLEY_BACKENDS || 'matrix').split(',');
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const FAKE = here('../../backends/matrix/fake/fake_homeserver.py');
+const HUMAN = here('../../backends/matrix/testing/human_client.py');
+const skip = !BUILT.includes('matrix') ? 'the matrix backend is not built' : false;
+
+/** Starts the fake homeserver; resolves {url, stop}. */
+function fakeHomeserver() {
+  return new Promise((resolve, reject) => {
+    const p = spawn('/usr/bin/python3', [FAKE, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    createInterface({ input: p.stdout }).on('line', (l) => {
+      const m = /^PORT (\d+)/.exec(l);
+      if (m) resolve({ url: `http://127.0.0.1:${m[1]}`, stop: () => p.kill('SIGTERM') });
+    });
+    p.on('exit', (code) => reject(new Error(`fake homeserver exited with ${code}`)));
+  });
+}
+
+/** A person in the room `#<alias>`, played by human_client.py. */
+async function person(hs, user, alias) {
+  await fetch(`${hs.url}/_fake/users`, { method: 'POST', body: JSON.stringify({ user, password: 'pw' }) });
+  const p = spawn('/usr/bin/python3', [HUMAN, '--homeserver', hs.url, '--user', user, '--password', 'pw',
+    '--alias', alias], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const events = [];
+  let stderr = '';
+  createInterface({ input: p.stdout }).on('line', (l) => events.push(JSON.parse(l)));
+  p.stderr.on('data', (d) => { stderr += d; });
+  const human = {
+    events,
+    say: (body, replyTo) => p.stdin.write(JSON.stringify({ op: 'say', body, reply_to: replyTo }) + '\n'),
+    async waitFor(pred, ms = 10000) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const hit = events.find(pred);
+        if (hit) return hit;
+        if (Date.now() > deadline) throw new Error(`no such event; got ${JSON.stringify(events)}; ${stderr}`);
+        await sleep(20);
+      }
+    },
+    quit: () => new Promise((resolve) => {
+      const timer = setTimeout(() => p.kill('SIGKILL'), 2000);
+      p.on('exit', () => { clearTimeout(timer); resolve(); });
+      p.stdin.end(JSON.stringify({ op: 'quit' }) + '\n');
+    }),
+  };
+  await human.waitFor((e) => e.event === 'joined');
+  return human;
+}
+
+test('a person in a Matrix room and a session confer, with replies', { skip }, async () => {
+  const { dir, cleanup } = scratch();
+  const hs = await fakeHomeserver();
+  const topic = `chat-${process.pid}`;
+  const alice = await person(hs, 'alice', `parley_${topic}`);
+  const s = await connect(writeConfig(dir, 'claude.yaml', `identity:
+  handle: claude
+topics: [${topic}]
+live_push:
+  enabled: true
+presence:
+  enabled: false
+backend: matrix
+backend_config:
+  homeserver_url: ${hs.url}
+  server_name: parley.local
+  user: parley
+  password: parleypass
+  sync_timeout_ms: 1000
+`), { dir });
+  try {
+    await alice.waitFor((e) => e.event === 'online' && e.user === '@parley:parley.local', 15000);
+    alice.say('hello @claude, can you check the build?');
+    const heard = await alice.waitFor((e) => e.event === 'message' && e.sender === '@alice:parley.local');
+    const got = await s.waitFor('notifications/claude/channel', 1,
+      (n) => n.params.meta.sender === '@alice:parley.local', 10000);
+    assert.equal(got.length, 1, s.stderr());
+    const ev = got[0].params;
+    assert.match(ev.content, /hello @claude, can you check the build\?/);
+    assert.equal(ev.meta.msg_id, heard.event_id);
+
+    const r = await s.call('parley_reply', { topic, content: 'on it', in_reply_to: ev.meta.msg_id });
+    const answer = await alice.waitFor((e) => e.event === 'message' && e.sender === '@parley:parley.local');
+    assert.equal(answer.body, 'on it');
+    assert.equal(answer.reply_to, heard.event_id);
+    assert.equal(answer.event_id, r.backendMsgId);
+
+    const page = await s.call('parley_fetch_recent', { topic });
+    const last = page.messages.slice(-2);
+    assert.deepEqual(last.map((m) => m.senderHandle), ['@alice:parley.local', '@parley:parley.local']);
+    assert.equal(last[1].inReplyTo, heard.event_id);
+  } finally {
+    await alice.quit();
+    await s.close();
+    hs.stop();
+    cleanup();
+  }
+});
