@@ -40,12 +40,12 @@ std::vector<room_event> read_events(simdjson::dom::array events, std::size_t& sk
 }
 
 bool belongs(const room_event& ev, const std::string& topic, bool shared_room) {
-  if (ev.type != "m.room.message") return false;
-  if (!ev.body) {
+  return ev.is_message() && (!shared_room || ev.topic_tag == topic);
+}
+
+void note_unusable(const room_event& ev) {
+  if (ev.type == "m.room.message" && !ev.body)
     log::warn("matrix", "skipping event " + ev.event_id + ": an m.room.message without a string body");
-    return false;
-  }
-  return !shared_room || ev.topic_tag == topic;
 }
 
 message to_message(const room_event& ev, const std::string& topic) {

@@ -38,9 +38,12 @@ struct room_event {
 [[nodiscard]] std::vector<room_event> read_events(simdjson::dom::array events, std::size_t& skipped);
 
 /// True when `ev` is a message of `topic`: an m.room.message with a body
-/// and, in a shared room, tagged with the topic. Logs one line for an
-/// m.room.message without a string body, which is skipped.
+/// and, in a shared room, tagged with the topic.
 [[nodiscard]] bool belongs(const room_event& ev, const std::string& topic, bool shared_room);
+
+/// Logs one line when `ev` is an m.room.message without a string body,
+/// which is skipped; call once per event read.
+void note_unusable(const room_event& ev);
 
 /// The message `ev` is on `topic`: id and cursor the event id, sender the
 /// MXID, timestamp the ISO form of origin_server_ts, mentions parsed.

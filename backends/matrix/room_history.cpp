@@ -17,6 +17,7 @@ std::vector<room_event> events_at(const json_doc& doc, const char* key) {
   if (!chunk) return {};
   std::size_t skipped = 0;
   auto out = read_events(*chunk, skipped);
+  for (const auto& ev : out) note_unusable(ev);
   if (skipped > 0) log::warn("matrix", "skipped " + std::to_string(skipped) + " unreadable event(s)");
   return out;
 }

@@ -162,6 +162,7 @@ void sync_feed::dispatch(const room_batch& b, bool recovered) {
     if (l.room_id == b.room_id && !l.boundary && (recovered || b.gap)) l.sink->on_gap();
   for (const auto& ev : b.events) {
     remember(b.room_id, ev.event_id);
+    note_unusable(ev);
     for (auto& l : listeners_) {
       if (l.room_id != b.room_id) continue;
       if (l.boundary) {
