@@ -24,13 +24,19 @@ std::vector<room_event> events_at(const json_doc& doc, const char* key) {
 
 }  // namespace
 
+std::size_t room_history::page_size(std::size_t wanted) const {
+  // A shared room interleaves other topics: ask for full pages, and stop at
+  // `limit` belonging messages (the cursor is the last one kept).
+  return shared_room_ ? max_page_size : std::min(max_page_size, wanted);
+}
+
 result<page> room_history::newest(std::size_t limit) {
   std::vector<message> newest_first;
   messages_query q;
   q.dir = 'b';
   q.filter = message_filter;
   for (int i = 0; i < max_pages && newest_first.size() < limit; ++i) {
-    q.limit = std::min(max_page_size, limit - newest_first.size());
+    q.limit = page_size(limit - newest_first.size());
     auto doc = api_.messages(room_id_, q);
     if (!doc) return doc.error();
     auto events = events_at(*doc, "chunk");
@@ -67,13 +73,12 @@ result<page> room_history::after(const std::string& since, std::size_t limit) {
 
 result<page> room_history::forward(std::optional<std::string> from, const std::string& since, std::size_t limit) {
   page out;
-  std::string last_raw;
   messages_query q;
   q.dir = 'f';
   q.from = std::move(from);
   q.filter = message_filter;
   for (int i = 0; i < max_pages && out.messages.size() < limit; ++i) {
-    q.limit = std::min(max_page_size, limit - out.messages.size());
+    q.limit = page_size(limit - out.messages.size());
     auto doc = api_.messages(room_id_, q);
     if (!doc) return doc.error();
     auto events = events_at(*doc, "chunk");
@@ -83,17 +88,15 @@ result<page> room_history::forward(std::optional<std::string> from, const std::s
         continue;
       }
       if (out.messages.size() >= limit) break;
-      last_raw = ev.event_id;
       if (belongs(ev, topic_, shared_room_)) out.messages.push_back(to_message(ev, topic_));
     }
     auto end = string_at(doc->root(), "end");
     if (events.empty() || !end) break;
     q.from = *end;
   }
-  // Past foreign events too (a shared room), so the next read skips them.
-  out.next_cursor = !out.messages.empty() ? out.messages.back().cursor
-                    : !last_raw.empty()   ? cursor{last_raw}
-                                          : cursor{since};
+  // Not past foreign events, as the original did: an empty page must
+  // return `since`, or passing its cursor back would not be stable.
+  out.next_cursor = out.messages.empty() ? cursor{since} : out.messages.back().cursor;
   return out;
 }
 

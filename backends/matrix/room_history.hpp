@@ -29,6 +29,8 @@ class room_history {
   [[nodiscard]] result<room_event> event(const std::string& event_id);
 
  private:
+  /// Events to ask for when `wanted` more messages are needed.
+  [[nodiscard]] std::size_t page_size(std::size_t wanted) const;
   /// Pages forward from `from` (absent: the room's start).
   [[nodiscard]] result<page> forward(std::optional<std::string> from, const std::string& since, std::size_t limit);
 
