@@ -32,6 +32,12 @@ class collecting_sink final : public subscription_sink {
     return received_;
   }
 
+  /// How many times on_gap() was called.
+  int gaps() {
+    std::lock_guard lock(mu_);
+    return gaps_;
+  }
+
   std::vector<message> snapshot() {
     std::lock_guard lock(mu_);
     return received_;

@@ -1,8 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 #include "backends/matrix/matrix_harness.hpp"
 #include "backends/matrix/testing/fake_homeserver.hpp"
-#include "backends/matrix/testing/recording_sink.hpp"
+#include "conformance/collecting_sink.hpp"
+#include "conformance/fault_kit.hpp"
 #include "conformance/backend_calls.hpp"
 #include "src/util/base64.hpp"
 
@@ -22,7 +25,7 @@ TEST_CASE("matrix bad input: odd events are skipped or repaired, nothing else is
   const auto topic = topic_name("events");
   auto room = b->room_of(topic);
   REQUIRE(room);
-  recording_sink sink;
+  conformance::collecting_sink sink;
   auto sub = conformance::subscribe_ok(*b, topic, sink);
 
   const std::string text = R"({"msgtype":"m.text","body":"x"})";
@@ -35,7 +38,7 @@ TEST_CASE("matrix bad input: odd events are skipped or repaired, nothing else is
   fake.inject(*room, "alice", R"({"msgtype":"m.text","body":"lone \udc80 surrogate"})");
   conformance::post_ok(*b, topic, "last");
 
-  auto live = sink.wait_for(4);
+  auto live = sink.wait_for(4, std::chrono::seconds(10));
   REQUIRE(live.size() == 4);
   CHECK(live[0].content == "caf\xEF\xBF\xBD \xEF\xBF\xBD!");
   CHECK(live[0].sender_handle == "@alice:parley.local");
@@ -52,16 +55,16 @@ TEST_CASE("matrix bad input: odd events are skipped or repaired, nothing else is
 
 TEST_CASE("matrix bad input: a /sync that is garbage or the wrong shape is survived", "[matrix][bad_input]") {
   auto& fake = shared_fake();
-  health_log health;
+  conformance::fault::health_log states;
   auto b = std::make_unique<matrix_backend>();
-  b->set_health_listener(health.listener());
+  b->set_health_listener([&states](health h, const std::string&) { states.add(h); });
   REQUIRE(b->connect(fake_config()));
-  REQUIRE(health.wait_for(health::connected, 1));
+  REQUIRE(states.wait_for(health::connected, 0, std::chrono::seconds(10)));
   const auto topic = topic_name("sync");
-  recording_sink sink;
+  conformance::collecting_sink sink;
   auto sub = conformance::subscribe_ok(*b, topic, sink);
   conformance::post_ok(*b, topic, "before");
-  REQUIRE(sink.wait_for(1).size() == 1);
+  REQUIRE(sink.wait_for(1, std::chrono::seconds(10)).size() == 1);
 
   // The poll in flight passed the fault queue already; the next three fail.
   fake.fault(R"({"kind":"invalid_json"})");
@@ -74,10 +77,11 @@ TEST_CASE("matrix bad input: a /sync that is garbage or the wrong shape is survi
   REQUIRE(live.size() == 3);
   CHECK(live[1].content == "wakes the poll in flight");
   CHECK(live[2].content == "during the faults");
-  CHECK(health.wait_for(health::retrying, 1));
-  CHECK(health.wait_for(health::connected, 2));
+  auto retrying = states.wait_for(health::retrying, 0, std::chrono::seconds(10));
+  REQUIRE(retrying);
+  CHECK(states.wait_for(health::connected, *retrying, std::chrono::seconds(10)));
   // The subscriber heard about the interruption, so core refills from its cursor.
   CHECK(sink.gaps() >= 1);
   conformance::post_ok(*b, topic, "after");
-  CHECK(sink.wait_for(4).size() == 4);
+  CHECK(sink.wait_for(4, std::chrono::seconds(10)).size() == 4);
 }

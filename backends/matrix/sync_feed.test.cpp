@@ -4,7 +4,7 @@
 
 #include "backends/matrix/matrix_harness.hpp"
 #include "backends/matrix/testing/fake_homeserver.hpp"
-#include "backends/matrix/testing/recording_sink.hpp"
+#include "conformance/collecting_sink.hpp"
 #include "conformance/backend_calls.hpp"
 
 using namespace parley;
@@ -38,12 +38,12 @@ TEST_CASE("matrix 429: a /sync waits Retry-After and delivers what came meanwhil
   auto& fake = shared_fake();
   auto b = connect_matrix(fake_config());
   const auto topic = topic_name("sync429");
-  recording_sink sink;
+  conformance::collecting_sink sink;
   auto sub = conformance::subscribe_ok(*b, topic, sink);
   fake.fault(R"({"kind":"429","retry_after_header":1})");
   conformance::post_ok(*b, topic, "one");
   conformance::post_ok(*b, topic, "two");
-  auto live = sink.wait_for(2);
+  auto live = sink.wait_for(2, std::chrono::seconds(10));
   REQUIRE(live.size() == 2);
   CHECK(live[0].content == "one");
   CHECK(live[1].content == "two");
@@ -59,13 +59,13 @@ TEST_CASE("matrix limited sync: the gap is backfilled from prev_batch, in order,
   const auto topic = topic_name("limited");
   auto room = b->room_of(topic);
   REQUIRE(room);
-  recording_sink sink;
+  conformance::collecting_sink sink;
   auto sub = conformance::subscribe_ok(*b, topic, sink);
   // The next /sync waits 1.5 s: the posts pile up behind it, far more than
   // the 3 a timeline carries, and some by a human in between.
   fake.fault(R"({"kind":"429","retry_after_ms":1500})");
   conformance::post_ok(*b, topic, "trigger");
-  REQUIRE(sink.wait_for(1).size() == 1);
+  REQUIRE(sink.wait_for(1, std::chrono::seconds(10)).size() == 1);
   for (int i = 0; i < 20; ++i) {
     conformance::post_ok(*other, topic, "m" + std::to_string(i));
     if (i % 5 == 0) fake.inject(*room, "alice", R"({"key":"x"})", R"(,"type":"m.reaction")");
@@ -83,18 +83,18 @@ TEST_CASE("matrix feed: one /sync serves several rooms and subscribers; cancel s
   auto b = connect_matrix(fake_config());
   const auto t1 = topic_name("a");
   const auto t2 = topic_name("b");
-  recording_sink s1, s2, s1b;
+  conformance::collecting_sink s1, s2, s1b;
   auto sub1 = conformance::subscribe_ok(*b, t1, s1);
   auto sub2 = conformance::subscribe_ok(*b, t2, s2);
   auto sub1b = conformance::subscribe_ok(*b, t1, s1b);
   conformance::post_ok(*b, t1, "to a");
   conformance::post_ok(*b, t2, "to b");
-  CHECK(s1.wait_for(1).size() == 1);
-  CHECK(s2.wait_for(1).size() == 1);
-  CHECK(s1b.wait_for(1).size() == 1);
+  CHECK(s1.wait_for(1, std::chrono::seconds(10)).size() == 1);
+  CHECK(s2.wait_for(1, std::chrono::seconds(10)).size() == 1);
+  CHECK(s1b.wait_for(1, std::chrono::seconds(10)).size() == 1);
   sub1b->cancel();
   conformance::post_ok(*b, t1, "a again");
-  CHECK(s1.wait_for(2).size() == 2);
+  CHECK(s1.wait_for(2, std::chrono::seconds(10)).size() == 2);
   CHECK(s1b.wait_for(2, std::chrono::milliseconds(300)).size() == 1);
   CHECK(s2.wait_for(2, std::chrono::milliseconds(100)).size() == 1);
 }
