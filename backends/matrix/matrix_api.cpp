@@ -40,7 +40,8 @@ std::optional<std::chrono::milliseconds> retry_after_ms(const http::http_respons
   return std::chrono::milliseconds(*ms);
 }
 
-matrix_api::matrix_api(const matrix_config& cfg) : cfg_(cfg), token_(cfg.access_token) {}
+matrix_api::matrix_api(const matrix_config& cfg)
+    : cfg_(cfg), token_(cfg.appservice ? cfg.appservice->as_token : cfg.access_token) {}
 
 result<http::http_response> matrix_api::call(const std::string& method, const std::string& path,
                                              const std::string& query, const std::string& body,
@@ -66,7 +67,7 @@ result<http::http_response> matrix_api::call(const std::string& method, const st
 }
 
 result<void> matrix_api::login() {
-  if (cfg_.token_login()) return whoami();
+  if (!token_.empty()) return whoami();
   json::writer w;
   w.begin_object().key("type").value("m.login.password");
   w.key("identifier").begin_object().key("type").value("m.id.user").key("user").value(cfg_.user).end_object();
@@ -113,10 +114,10 @@ result<std::optional<std::string>> matrix_api::lookup_alias(const std::string& a
   return std::optional<std::string>{*id};
 }
 
-result<std::string> matrix_api::join(const std::string& room_id) {
+result<std::string> matrix_api::join(const std::string& room_id, const std::string& query) {
   auto policy = http::retry_policy::retry_safe();
   policy.allowed_statuses = {403};  // the original tolerates it: a send then says what is wrong
-  auto r = call("POST", room_path(room_id) + "/join", "", "{}", "/_matrix/client/v3/rooms/{room}/join", policy);
+  auto r = call("POST", room_path(room_id) + "/join", query, "{}", "/_matrix/client/v3/rooms/{room}/join", policy);
   if (!r) return r.error();
   return room_id;
 }
@@ -147,10 +148,30 @@ std::string matrix_api::next_txn_id() {
          std::to_string(rng() % 1'000'000'000u);
 }
 
-result<std::string> matrix_api::send(const std::string& room_id, const std::string& content_json) {
+result<void> matrix_api::join_as(const std::string& room_id, const std::string& as_user) {
+  auto joined = join(room_id, query_of({{"user_id", as_user}}));
+  if (!joined) return joined.error();
+  return {};
+}
+
+result<std::string> matrix_api::register_user(const std::string& localpart) {
+  json::writer w;
+  w.begin_object().key("type").value("m.login.application_service").key("username").value(localpart);
+  w.key("inhibit_login").value(true).end_object();
+  auto policy = http::retry_policy::retry_safe();
+  policy.allowed_statuses = {400};  // M_USER_IN_USE: registered before
+  auto r = call("POST", std::string(v3) + "/register", "", std::move(w).take(), "/_matrix/client/v3/register", policy);
+  if (!r) return r.error();
+  const std::string user_id = "@" + localpart + ":" + cfg_.server_name;
+  if (r->ok() || r->body.find("M_USER_IN_USE") != std::string::npos) return user_id;
+  return fail(errc::invalid_config, "Matrix POST /register → 400: " + r->body.substr(0, 300));
+}
+
+result<std::string> matrix_api::send(const std::string& room_id, const std::string& content_json,
+                                     const std::optional<std::string>& as_user) {
   // The transaction id makes the PUT idempotent, so a retry never posts twice.
   const std::string path = room_path(room_id) + "/send/m.room.message/" + url::encode_path_segment(next_txn_id());
-  auto r = call("PUT", path, "", content_json, "/_matrix/client/v3/rooms/{room}/send/m.room.message/{txn}",
+  auto r = call("PUT", path, query_of({{"user_id", as_user}}), content_json, "/_matrix/client/v3/rooms/{room}/send/m.room.message/{txn}",
                 http::retry_policy::retry_safe());
   if (!r) return r.error();
   return member(*r, "event_id", "Matrix PUT /send");

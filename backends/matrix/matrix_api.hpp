@@ -30,7 +30,8 @@ class matrix_api {
  public:
   explicit matrix_api(const matrix_config& cfg);
 
-  /// Password login, or the configured token checked with /account/whoami.
+  /// Password login, or the configured token (the as_token of an
+  /// application service) checked with /account/whoami.
   [[nodiscard]] result<void> login();
   /// The MXID logged in as.
   [[nodiscard]] const std::string& user_id() const noexcept { return user_id_; }
@@ -39,8 +40,15 @@ class matrix_api {
   /// directory and joined, else created (a 400/409 from createRoom, another
   /// writer's creation, resolves again).
   [[nodiscard]] result<std::string> resolve_room(const std::string& alias, const std::string& localpart);
-  /// PUT send with a fresh transaction id; the new event's id.
-  [[nodiscard]] result<std::string> send(const std::string& room_id, const std::string& content_json);
+  /// PUT send with a fresh transaction id; the new event's id. With
+  /// `as_user`, an application service posts as that user (`?user_id=`).
+  [[nodiscard]] result<std::string> send(const std::string& room_id, const std::string& content_json,
+                                         const std::optional<std::string>& as_user = std::nullopt);
+  /// Registers `localpart` in the application service's namespace (taken
+  /// already is fine); its MXID.
+  [[nodiscard]] result<std::string> register_user(const std::string& localpart);
+  /// Joins `room_id` as `as_user` (application service).
+  [[nodiscard]] result<void> join_as(const std::string& room_id, const std::string& as_user);
   [[nodiscard]] result<json_doc> messages(const std::string& room_id, const messages_query& q);
   /// /context/<event_id>?limit=0; nullopt when the server does not know the event (404).
   [[nodiscard]] result<std::optional<json_doc>> context(const std::string& room_id, const std::string& event_id);
@@ -60,7 +68,7 @@ class matrix_api {
                                                  const std::string& query, const std::string& body,
                                                  const std::string& label, http::retry_policy policy);
   [[nodiscard]] result<std::optional<std::string>> lookup_alias(const std::string& alias);
-  [[nodiscard]] result<std::string> join(const std::string& room_id);
+  [[nodiscard]] result<std::string> join(const std::string& room_id, const std::string& query = "");
   [[nodiscard]] result<void> whoami();
   [[nodiscard]] std::string next_txn_id();
 

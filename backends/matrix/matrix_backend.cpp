@@ -59,7 +59,8 @@ result<void> matrix_backend::connect(const config::value& backend_config) {
 
 result<void> matrix_backend::connect(const matrix_config& cfg) {
   cfg_ = cfg;
-  if (!cfg_.token_login() && cfg_.default_password)
+  caps_.sender_is_identity = cfg_.appservice.has_value();
+  if (!cfg_.appservice && !cfg_.token_login() && cfg_.default_password)
     log::warn(component, "SECURITY: connecting with the built-in default password ('parleypass'); set "
                          "backend_config.password or $PARLEY_MATRIX_PASSWORD (or use access_token)");
   if (cfg_.shared_room)
@@ -77,11 +78,30 @@ result<void> matrix_backend::connect(const matrix_config& cfg) {
     api_.reset();
     return pos.error();
   }
+  if (auto listening = start_listener(); !listening) {
+    disconnect();
+    return listening.error();
+  }
   feed_->start();
   return {};
 }
 
+result<void> matrix_backend::start_listener() {
+  if (!cfg_.appservice || cfg_.appservice->listen_host.empty()) return {};
+  inbox_ = std::make_unique<transaction_inbox>(
+      cfg_.appservice->hs_token,
+      [this](const std::string& room, std::vector<room_event> events) { feed_->push(room, std::move(events)); });
+  auto server = transaction_server::start(cfg_.appservice->listen_host, cfg_.appservice->listen_port,
+                                          [this](const inbound_request& r) { return inbox_->handle(r); });
+  if (!server) return server.error();
+  listener_ = std::move(*server);
+  return {};
+}
+
+int matrix_backend::transaction_port() const noexcept { return listener_ ? listener_->port() : 0; }
+
 void matrix_backend::disconnect() {
+  listener_.reset();  // no transaction is handed on after this
   if (feed_) feed_->clear();
   if (api_) api_->stop();
   if (feed_) feed_->stop();
@@ -123,13 +143,44 @@ result<stored_post> matrix_backend::post(const post_request& req) {
                                              " bytes; this one has " + std::to_string(req.content.size()));
   auto room = room_of(req.topic);
   if (!room) return room.error();
-  auto id = api_->send(*room, message_content(req.content, req.topic, req.in_reply_to));
+  std::optional<std::string> as_user, sender_tag;
+  if (cfg_.appservice && !req.identity.empty()) {
+    auto user = poster_in(req.identity, *room);
+    if (!user) return user.error();
+    as_user = *user;
+    sender_tag = req.identity;
+  }
+  auto id = api_->send(*room, message_content(req.content, req.topic, req.in_reply_to, sender_tag), as_user);
   if (!id) return id.error();
   // The timestamp is the server's: read the event back so that what post
   // returns equals what fetch and live delivery report.
-  auto ev = room_history(*api_, *room, req.topic, cfg_.shared_room.has_value()).event(*id);
+  auto ev = room_history(*api_, *room, req.topic, cfg_.shared_room.has_value(), cfg_.server_name).event(*id);
   if (!ev) return ev.error();
-  return stored_post{to_message(*ev, req.topic), std::nullopt};
+  return stored_post{to_message(*ev, req.topic, cfg_.server_name), std::nullopt};
+}
+
+result<std::string> matrix_backend::poster_in(const std::string& handle, const std::string& room_id) {
+  const std::string localpart = user_localpart(handle);
+  const std::string user = "@" + localpart + ":" + cfg_.server_name;
+  bool registered = false, joined = false;
+  {
+    std::lock_guard lock(rooms_mu_);
+    registered = registered_.count(user) > 0;
+    joined = joined_.count({user, room_id}) > 0;
+  }
+  if (!registered) {
+    auto r = api_->register_user(localpart);
+    if (!r) return r.error();
+    std::lock_guard lock(rooms_mu_);
+    registered_.insert(user);
+  }
+  if (!joined) {
+    auto j = api_->join_as(room_id, user);
+    if (!j) return j.error();
+    std::lock_guard lock(rooms_mu_);
+    joined_.insert({user, room_id});
+  }
+  return user;
 }
 
 result<page> matrix_backend::fetch_recent(const fetch_request& req) {
@@ -144,7 +195,7 @@ result<page> matrix_backend::fetch_recent(const fetch_request& req) {
   }
   auto room = room_of(req.topic);
   if (!room) return room.error();
-  room_history history(*api_, *room, req.topic, cfg_.shared_room.has_value());
+  room_history history(*api_, *room, req.topic, cfg_.shared_room.has_value(), cfg_.server_name);
   return req.since ? history.after(req.since->text, limit) : history.newest(limit);
 }
 

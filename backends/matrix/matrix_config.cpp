@@ -45,6 +45,33 @@ void read_shared_room(config::map_reader& r, matrix_config& out) {
   out.shared_room = *s;
 }
 
+void read_listen(config::map_reader& r, appservice_config& as) {
+  auto l = r.string("listen", false);
+  if (!l) return;
+  auto hp = url::parse_authority(*l);
+  if (!hp || !hp->port || *hp->port < 1 || *hp->port > 65535) {
+    r.report("listen", "expected host:port, e.g. 127.0.0.1:7420, got \"" + *l + "\"");
+    return;
+  }
+  as.listen_host = hp->host;
+  as.listen_port = *hp->port;
+}
+
+void read_appservice(config::map_reader& r, matrix_config& out, std::vector<config::problem>& problems) {
+  const config::value* v = r.get("appservice");
+  if (v == nullptr || v->is_null()) return;
+  config::map_reader ar(*v, r.path_of("appservice"), problems);
+  appservice_config as;
+  if (auto t = secret(ar, "as_token", "PARLEY_MATRIX_AS_TOKEN")) as.as_token = *t;
+  if (auto t = secret(ar, "hs_token", "PARLEY_MATRIX_HS_TOKEN")) as.hs_token = *t;
+  read_listen(ar, as);
+  if (auto s = ar.string("sender_localpart", false)) as.sender_localpart = *s;
+  if (as.as_token.empty()) ar.report("as_token", "is required (or $PARLEY_MATRIX_AS_TOKEN)");
+  if (as.hs_token.empty() && as.listen_port != 0) ar.report("hs_token", "is required with listen");
+  ar.finish();
+  out.appservice = as;
+}
+
 }  // namespace
 
 matrix_config matrix_config::parse(const config::value& v, std::vector<config::problem>& problems) {
@@ -66,6 +93,7 @@ matrix_config matrix_config::parse(const config::value& v, std::vector<config::p
   }
   if (auto t = r.integer("request_timeout_ms", 1000, 600'000)) out.request_timeout_ms = *t;
   if (auto l = r.integer("sync_timeline_limit", 1, 1000)) out.sync_timeline_limit = *l;
+  read_appservice(r, out, problems);
   r.finish();
   return out;
 }

@@ -9,6 +9,23 @@
 
 namespace parley::matrix {
 
+/// `backend_config.appservice`: run as an application service, so that
+/// each handle posts as its own Matrix user `@parley_<handle>:<server_name>`.
+struct appservice_config {
+  /// What we send the homeserver (as our access token); also from
+  /// `as_token_env` (default `$PARLEY_MATRIX_AS_TOKEN`).
+  std::string as_token;
+  /// What the homeserver sends us with each transaction; also from
+  /// `hs_token_env` (default `$PARLEY_MATRIX_HS_TOKEN`).
+  std::string hs_token;
+  /// Where our transaction listener binds (`127.0.0.1:<port>`); empty: no
+  /// listener, live delivery through /sync alone.
+  std::string listen_host;
+  int listen_port = 0;
+  /// The appservice's own user, which creates and joins the rooms.
+  std::string sender_localpart = "parley_bridge";
+};
+
 /// `backend_config` of the Matrix backend. The first six keys are the
 /// original's, with its defaults; the rest are ours. Secrets (`password`,
 /// `access_token`) never appear in a log line or an error.
@@ -39,6 +56,9 @@ struct matrix_config {
   std::int64_t request_timeout_ms = 30000;
   /// Events a /sync timeline carries per room before it is `limited`.
   std::int64_t sync_timeline_limit = 100;
+
+  /// Application-service mode, when configured.
+  std::optional<appservice_config> appservice;
 
   /// True when an access token replaces password login.
   [[nodiscard]] bool token_login() const noexcept { return !access_token.empty(); }

@@ -116,3 +116,27 @@ TEST_CASE("matrix config: every problem at once, named by path, without a secret
   CHECK(text.find("hunter2-secret") == std::string::npos);
   CHECK(text.find("syt_secret_token") == std::string::npos);
 }
+
+TEST_CASE("matrix config: the appservice block", "[matrix][config]") {
+  clean_env env;
+  std::vector<config::problem> problems;
+  auto v = config::value::map();
+  auto as = with({{"as_token", "as-secret"}, {"hs_token", "hs-secret"}, {"listen", "127.0.0.1:7420"}});
+  v.set("appservice", as);
+  auto cfg = matrix_config::parse(v, problems);
+  CHECK(problems.empty());
+  REQUIRE(cfg.appservice);
+  CHECK(cfg.appservice->as_token == "as-secret");
+  CHECK(cfg.appservice->hs_token == "hs-secret");
+  CHECK(cfg.appservice->listen_host == "127.0.0.1");
+  CHECK(cfg.appservice->listen_port == 7420);
+  CHECK(cfg.appservice->sender_localpart == "parley_bridge");
+
+  v.set("appservice", with({{"listen", "nowhere"}, {"hs_token", "hs-secret-2"}, {"extra", "x"}}));
+  (void)matrix_config::parse(v, problems);
+  const auto text = all_text(problems);
+  CHECK(text.find("backend_config.appservice.listen") != std::string::npos);
+  CHECK(text.find("backend_config.appservice.as_token") != std::string::npos);
+  CHECK(text.find("backend_config.appservice.extra") != std::string::npos);
+  CHECK(text.find("hs-secret-2") == std::string::npos);
+}

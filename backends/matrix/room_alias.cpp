@@ -8,26 +8,30 @@ namespace parley::matrix {
 
 namespace {
 
-bool allowed(char32_t c) {
+bool alias_char(char32_t c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
          c == '_';
 }
 
-}  // namespace
+bool user_char(char32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == '=';
+}
 
-std::string safe_localpart(std::string_view topic) {
+/// `text` folded with `keep` (every other UTF-16 unit as `_`), with the
+/// sha1 suffix when the fold changed anything.
+std::string fold(std::string_view text, bool (*keep)(char32_t)) {
   std::string out;
-  out.reserve(topic.size() + 11);
-  for (std::size_t i = 0; i < topic.size();) {
-    const char32_t c = utf8::next_code_point(topic, i);
-    if (allowed(c))
+  out.reserve(text.size() + 11);
+  for (std::size_t i = 0; i < text.size();) {
+    const char32_t c = utf8::next_code_point(text, i);
+    if (keep(c))
       out.push_back(static_cast<char>(c));
     else
       out.append(utf8::utf16_units(c), '_');
   }
-  if (out == topic) return out;
+  if (out == text) return out;
   unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(topic.data()), topic.size(), digest);
+  SHA1(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
   static constexpr char hex[] = "0123456789abcdef";
   out.push_back('-');
   for (int i = 0; i < 5; ++i) {
@@ -36,6 +40,12 @@ std::string safe_localpart(std::string_view topic) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string safe_localpart(std::string_view topic) { return fold(topic, alias_char); }
+
+std::string user_localpart(std::string_view handle) { return "parley_" + fold(handle, user_char); }
 
 std::string alias_localpart(std::string_view topic, const std::optional<std::string>& shared_room) {
   if (shared_room) return *shared_room;

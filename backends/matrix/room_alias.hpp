@@ -16,6 +16,12 @@ namespace parley::matrix {
 /// room's localpart for every topic.
 [[nodiscard]] std::string alias_localpart(std::string_view topic, const std::optional<std::string>& shared_room);
 
+/// The Matrix user a handle posts as in application-service mode:
+/// `parley_` and the handle with every UTF-16 unit outside `[a-z0-9._=-]`
+/// (all a user id allows; upper case too) as `_`, plus the sha1 suffix when
+/// that changed anything.
+[[nodiscard]] std::string user_localpart(std::string_view handle);
+
 /// `#<localpart>:<server_name>`.
 [[nodiscard]] std::string room_alias(std::string_view localpart, std::string_view server_name);
 

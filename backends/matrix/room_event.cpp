@@ -1,6 +1,7 @@
 #include "backends/matrix/room_event.hpp"
 
 #include "backends/matrix/json_doc.hpp"
+#include "backends/matrix/room_alias.hpp"
 #include "src/json/writer.hpp"
 #include "src/model/mentions.hpp"
 #include "src/util/iso_time.hpp"
@@ -18,10 +19,12 @@ std::optional<room_event> read_event(simdjson::dom::element e) {
   ev.event_id = std::move(*id);
   ev.type = std::move(*type);
   ev.sender = string_at(obj, "sender").value_or("");
+  ev.room_id = string_at(obj, "room_id").value_or("");
   ev.origin_server_ts = integer_at(obj, "origin_server_ts").value_or(0);
   if (auto content = object_at(obj, "content")) {
     ev.body = string_at(*content, "body");
     ev.topic_tag = string_at(*content, "app.parley.topic");
+    ev.sender_tag = string_at(*content, "app.parley.sender");
     if (auto rel = object_at(*content, "m.relates_to"))
       if (auto reply = object_at(*rel, "m.in_reply_to")) ev.in_reply_to = string_at(*reply, "event_id");
   }
@@ -48,10 +51,15 @@ void note_unusable(const room_event& ev) {
     log::warn("matrix", "skipping event " + ev.event_id + ": an m.room.message without a string body");
 }
 
-message to_message(const room_event& ev, const std::string& topic) {
+std::string sender_of(const room_event& ev, const std::string& server_name) {
+  if (ev.sender_tag && ev.sender == "@" + user_localpart(*ev.sender_tag) + ":" + server_name) return *ev.sender_tag;
+  return ev.sender;
+}
+
+message to_message(const room_event& ev, const std::string& topic, const std::string& server_name) {
   message m;
   m.topic = topic;
-  m.sender_handle = ev.sender;
+  m.sender_handle = sender_of(ev, server_name);
   m.content = ev.body.value_or("");
   m.timestamp = iso8601_utc_ms(ev.origin_server_ts);
   m.backend_msg_id = ev.event_id;
@@ -62,9 +70,10 @@ message to_message(const room_event& ev, const std::string& topic) {
 }
 
 std::string message_content(const std::string& body, const std::string& topic,
-                            const std::optional<std::string>& in_reply_to) {
+                            const std::optional<std::string>& in_reply_to, const std::optional<std::string>& sender) {
   json::writer w;
   w.begin_object().key("msgtype").value("m.text").key("body").value(body).key("app.parley.topic").value(topic);
+  if (sender) w.key("app.parley.sender").value(*sender);
   if (in_reply_to) {
     w.key("m.relates_to").begin_object().key("m.in_reply_to").begin_object();
     w.key("event_id").value(*in_reply_to).end_object().end_object();

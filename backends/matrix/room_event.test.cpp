@@ -29,7 +29,7 @@ TEST_CASE("matrix events: an m.room.message maps to the seam's message", "[matri
   CHECK(belongs(ev, "ctx", true));
   CHECK_FALSE(belongs(ev, "other", true));
   CHECK(belongs(ev, "other", false));  // the tag only matters in a shared room
-  auto m = to_message(ev, "ctx");
+  auto m = to_message(ev, "ctx", "parley.local");
   CHECK(m.topic == "ctx");
   CHECK(m.sender_handle == "@alice:parley.local");
   CHECK(m.content == "hi @bob and @carol");

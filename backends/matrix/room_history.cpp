@@ -42,7 +42,7 @@ result<page> room_history::newest(std::size_t limit) {
     auto events = events_at(*doc, "chunk");
     for (const auto& ev : events)
       if (newest_first.size() < limit && belongs(ev, topic_, shared_room_))
-        newest_first.push_back(to_message(ev, topic_));
+        newest_first.push_back(to_message(ev, topic_, server_name_));
     auto end = string_at(doc->root(), "end");
     if (events.empty() || !end) break;
     q.from = *end;
@@ -88,7 +88,7 @@ result<page> room_history::forward(std::optional<std::string> from, const std::s
         continue;
       }
       if (out.messages.size() >= limit) break;
-      if (belongs(ev, topic_, shared_room_)) out.messages.push_back(to_message(ev, topic_));
+      if (belongs(ev, topic_, shared_room_)) out.messages.push_back(to_message(ev, topic_, server_name_));
     }
     auto end = string_at(doc->root(), "end");
     if (events.empty() || !end) break;

@@ -15,8 +15,12 @@ namespace parley::matrix {
 class room_history {
  public:
   /// `shared_room`: the room holds every topic, told apart by the tag.
-  room_history(matrix_api& api, std::string room_id, std::string topic, bool shared_room)
-      : api_(api), room_id_(std::move(room_id)), topic_(std::move(topic)), shared_room_(shared_room) {}
+  room_history(matrix_api& api, std::string room_id, std::string topic, bool shared_room, std::string server_name)
+      : api_(api),
+        room_id_(std::move(room_id)),
+        topic_(std::move(topic)),
+        shared_room_(shared_room),
+        server_name_(std::move(server_name)) {}
 
   /// The newest `limit` messages, ascending (`/messages dir=b`, paged).
   [[nodiscard]] result<page> newest(std::size_t limit);
@@ -38,6 +42,7 @@ class room_history {
   std::string room_id_;
   std::string topic_;
   bool shared_room_;
+  std::string server_name_;
 };
 
 /// The RoomEventFilter of history reads: messages only.

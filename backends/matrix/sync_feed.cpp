@@ -26,6 +26,7 @@ std::string sync_filter(std::int64_t timeline_limit) {
 sync_feed::sync_feed(matrix_api& api, const matrix_config& cfg, health_listener on_health)
     : api_(api),
       shared_room_(cfg.shared_room.has_value()),
+      server_name_(cfg.server_name),
       sync_timeout_ms_(cfg.sync_timeout_ms),
       live_filter_(sync_filter(cfg.sync_timeline_limit)) {
   http::long_poll_loop::options opts;
@@ -161,7 +162,7 @@ void sync_feed::dispatch(const room_batch& b, bool recovered) {
   for (auto& l : listeners_)
     if (l.room_id == b.room_id && !l.boundary && (recovered || b.gap)) l.sink->on_gap();
   for (const auto& ev : b.events) {
-    remember(b.room_id, ev.event_id);
+    if (!remember(b.room_id, ev.event_id)) continue;  // the other source had it
     note_unusable(ev);
     for (auto& l : listeners_) {
       if (l.room_id != b.room_id) continue;
@@ -169,7 +170,7 @@ void sync_feed::dispatch(const room_batch& b, bool recovered) {
         if (*l.boundary == ev.event_id) l.boundary.reset();
         continue;
       }
-      if (belongs(ev, l.topic, shared_room_)) l.sink->on_message(to_message(ev, l.topic));
+      if (belongs(ev, l.topic, shared_room_)) l.sink->on_message(to_message(ev, l.topic, server_name_));
     }
   }
   // A gap may have swallowed a boundary: deliver from here on, the gap told.
@@ -181,14 +182,15 @@ void sync_feed::dispatch(const room_batch& b, bool recovered) {
       }
 }
 
-void sync_feed::remember(const std::string& room_id, const std::string& event_id) {
+bool sync_feed::remember(const std::string& room_id, const std::string& event_id) {
   auto& s = seen_[room_id];
-  if (!s.ids.insert(event_id).second) return;
+  if (!s.ids.insert(event_id).second) return false;
   s.order.push_back(event_id);
   if (s.order.size() > seen_per_room) {
     s.ids.erase(s.order.front());
     s.order.pop_front();
   }
+  return true;
 }
 
 /// The event a new subscription must wait past: none when nothing in the
@@ -234,6 +236,12 @@ void sync_feed::remove(std::uint64_t id) {
   std::lock_guard lock(mu_);
   listeners_.erase(std::remove_if(listeners_.begin(), listeners_.end(), [id](const listener& l) { return l.id == id; }),
                    listeners_.end());
+}
+
+void sync_feed::push(const std::string& room_id, std::vector<room_event> events) {
+  room_batch b{room_id, std::move(events), false};
+  std::lock_guard lock(mu_);
+  dispatch(b, false);
 }
 
 void sync_feed::clear() {

@@ -48,6 +48,11 @@ class sync_feed {
   /// Drops every subscriber.
   void clear();
 
+  /// Events of `room_id` pushed by the homeserver (application-service
+  /// transactions), in order. Handed out like a sync's; an event either
+  /// source delivered already is skipped, so the two merge in order.
+  void push(const std::string& room_id, std::vector<room_event> events);
+
  private:
   struct listener {
     std::uint64_t id;
@@ -79,10 +84,12 @@ class sync_feed {
                               std::vector<room_event>& out);
   [[nodiscard]] result<std::optional<std::string>> boundary_of(const std::string& room_id, const std::string& since);
   void dispatch(const room_batch& b, bool recovered);
-  void remember(const std::string& room_id, const std::string& event_id);
+  /// Records an event handed out; false when it was already.
+  [[nodiscard]] bool remember(const std::string& room_id, const std::string& event_id);
 
   matrix_api& api_;
   bool shared_room_;
+  std::string server_name_;
   std::int64_t sync_timeout_ms_;
   std::string live_filter_;
   std::unique_ptr<http::long_poll_loop> loop_;

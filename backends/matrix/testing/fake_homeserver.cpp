@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,8 +12,6 @@
 
 #include "backends/matrix/json_doc.hpp"
 #include "src/util/url.hpp"
-
-extern char** environ;
 
 namespace parley::matrix::testing {
 
@@ -47,13 +45,17 @@ fake_homeserver::fake_homeserver(std::vector<std::string> extra_args) {
   argv.push_back(nullptr);
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-  const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    // The fake dies with the test, even one that crashes, and keeps no copy
+    // of the test's stdout open (a pipe reading it would never end).
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    ::dup2(fds[1], 1);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
   ::close(fds[1]);
-  if (rc != 0) {
+  if (pid_ < 0) {
     ::close(fds[0]);
     throw std::runtime_error("could not start /usr/bin/python3 for the fake homeserver");
   }
