@@ -1,15 +1,10 @@
 #include <catch2/catch.hpp>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <cstdio>
-#include <fstream>
+#include <thread>
 
 #include "backends/matrix/matrix_harness.hpp"
-#include "backends/matrix/testing/fake_homeserver.hpp"
+#include "backends/matrix/testing/appservice_fixture.hpp"
 #include "backends/matrix/transaction_inbox.hpp"
 #include "conformance/backend_calls.hpp"
 #include "conformance/collecting_sink.hpp"
@@ -19,41 +14,6 @@ using namespace parley::matrix;
 using namespace parley::matrix::testing;
 
 namespace {
-
-/// A free loopback port (bound, read, released).
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-/// A fake homeserver with our application service registered, pushing to `port`.
-struct appservice_fixture {
-  int port = free_port();
-  std::string path = "/tmp/parley-matrix-as-" + std::to_string(::getpid()) + ".json";
-  std::unique_ptr<fake_homeserver> fake;
-
-  appservice_fixture() {
-    std::ofstream(path) << R"({"id":"parley","url":"http://127.0.0.1:)" << port
-                        << R"(","as_token":"as-secret","hs_token":"hs-secret","sender_localpart":"parley_bridge",)"
-                        << R"("rate_limited":false,"namespaces":{"users":[{"exclusive":true,"regex":"@parley_.*:parley.local"}]}})";
-    fake = std::make_unique<fake_homeserver>(std::vector<std::string>{"--appservice-registration", path});
-  }
-  ~appservice_fixture() { std::remove(path.c_str()); }
-
-  [[nodiscard]] matrix_config config() const {
-    auto cfg = fake_config();
-    cfg.homeserver_url = fake->url();
-    cfg.appservice = appservice_config{"as-secret", "hs-secret", "127.0.0.1", port, "parley_bridge"};
-    return cfg;
-  }
-};
 
 std::vector<std::string> senders(const std::vector<message>& ms) {
   std::vector<std::string> out;

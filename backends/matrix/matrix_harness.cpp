@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "backends/matrix/testing/appservice_fixture.hpp"
 #include "backends/matrix/testing/fake_homeserver.hpp"
 
 namespace parley::matrix::testing {
@@ -66,6 +67,23 @@ bool matrix_harness::concurrent_post(const std::string& topic, int writers, int 
   for (auto& t : threads) t.join();
   for (int f : failures) REQUIRE(f == 0);
   return true;
+}
+
+namespace {
+
+appservice_fixture& shared_appservice() {
+  static appservice_fixture fixture;
+  return fixture;
+}
+
+}  // namespace
+
+appservice_harness::appservice_harness() : matrix_harness(shared_appservice().config(false)) {}
+
+std::unique_ptr<backend> appservice_harness::connect_backend() {
+  const bool listen = !listener_taken_;
+  listener_taken_ = true;
+  return connect_matrix(shared_appservice().config(listen));
 }
 
 std::optional<matrix_config> live_config() {

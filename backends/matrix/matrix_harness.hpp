@@ -39,6 +39,19 @@ class matrix_harness : public conformance::harness {
   int topics_ = 0;
 };
 
+/// matrix_harness in application-service mode, on a fake of its own for
+/// the whole test process: each post goes out as its poster's own user, so
+/// senders are handles. The first backend a harness connects runs the
+/// transaction listener; the others live on /sync alone.
+class appservice_harness final : public matrix_harness {
+ public:
+  appservice_harness();
+  [[nodiscard]] std::unique_ptr<backend> connect_backend() override;
+
+ private:
+  bool listener_taken_ = false;
+};
+
 /// The real homeserver of $PARLEY_MATRIX_URL, or nullopt when it is unset.
 [[nodiscard]] std::optional<matrix_config> live_config();
 
