@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 
+#include "src/util/hex.hpp"
 #include "src/util/utf8.hpp"
 
 namespace parley::matrix {
@@ -32,13 +33,7 @@ std::string fold(std::string_view text, bool (*keep)(char32_t)) {
   if (out == text) return out;
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  static constexpr char hex[] = "0123456789abcdef";
-  out.push_back('-');
-  for (int i = 0; i < 5; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 0xf]);
-  }
-  return out;
+  return out + "-" + to_hex(digest, 5);  // 10 hex digits
 }
 
 }  // namespace

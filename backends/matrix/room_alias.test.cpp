@@ -17,4 +17,9 @@ TEST_CASE("matrix aliases: safe topics map verbatim, folded ones get the sha1 su
   CHECK(alias_localpart("ctx", std::nullopt) == "parley_ctx");
   CHECK(alias_localpart("ctx", std::string("shared")) == "shared");
   CHECK(room_alias("parley_ctx", "parley.local") == "#parley_ctx:parley.local");
+  // Application-service users: user ids allow no upper case, so `Carol` folds (and is told from `_arol`).
+  CHECK(user_localpart("alice") == "parley_alice");
+  CHECK(user_localpart("w0-bot.x=y") == "parley_w0-bot.x=y");
+  CHECK(user_localpart("Carol").rfind("parley__arol-", 0) == 0);
+  CHECK(user_localpart("Carol") != user_localpart("_arol"));
 }
