@@ -32,7 +32,7 @@ class collecting_sink final : public subscription_sink {
     return received_;
   }
 
-  /// How many times on_gap() was called.
+  /// How many times live delivery reported a gap.
   int gaps() {
     std::lock_guard lock(mu_);
     return gaps_;
