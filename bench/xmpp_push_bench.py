@@ -19,10 +19,8 @@ time.monotonic_ns(), read in one asyncio loop, so both paths pay the same
 client-side cost.
 """
 import asyncio
-import json
 import os
 import sys
-import tempfile
 import time
 
 import slixmpp
@@ -30,19 +28,10 @@ from slixmpp.xmlstream import ET
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_session import describe, percentile, start_session  # noqa: E402
+
 MAM, RSM = "urn:xmpp:mam:2", "http://jabber.org/protocol/rsm"
-
-
-def percentile(values, p):
-    if not values:
-        return 0.0
-    v = sorted(values)
-    return v[min(len(v) - 1, int(p * len(v)))]
-
-
-def describe(label, ms):
-    return "%-44s p50 %7.3f ms   p90 %7.3f ms   p99 %7.3f ms   max %7.3f ms   (%d)" % (
-        label, percentile(ms, .5), percentile(ms, .9), percentile(ms, .99), percentile(ms, 1.0), len(ms))
 
 
 class Person(slixmpp.ClientXMPP):
@@ -95,59 +84,6 @@ class Person(slixmpp.ClientXMPP):
         answer = await iq.send(timeout=60)
         fin = answer.xml.find("{%s}fin" % MAM)
         return self.archived[first:], fin is not None and fin.get("complete") in ("true", "1")
-
-
-class Session:
-    """A `parley stdio` process, spoken to as Claude Code would."""
-
-    def __init__(self, proc):
-        self.proc = proc
-        self.channel = {}
-        self.pending = {}
-        self.next_id = 1
-
-    def send(self, obj):
-        self.proc.stdin.write(json.dumps(obj).encode() + b"\n")
-
-    async def read(self):
-        while True:
-            line = await self.proc.stdout.readline()
-            if not line:
-                return
-            t = time.monotonic_ns()
-            if b"notifications/claude/channel" in line:
-                content = json.loads(line)["params"]["content"]
-                if "T|" in content:
-                    self.channel[content[content.index("T|"):].split("|")[1]] = t
-                continue
-            msg = json.loads(line)
-            if msg.get("id") in self.pending:
-                self.pending.pop(msg["id"]).set_result(msg)
-
-    async def call(self, tool, args):
-        rid = self.next_id
-        self.next_id += 1
-        future = asyncio.get_event_loop().create_future()
-        self.pending[rid] = future
-        self.send({"jsonrpc": "2.0", "id": rid, "method": "tools/call", "params": {"name": tool, "arguments": args}})
-        return json.loads((await future)["result"]["content"][0]["text"])
-
-
-async def start_session(parley_bin, topics, env):
-    scratch = tempfile.mkdtemp(prefix="parley-bench-")
-    config = os.path.join(scratch, "session.yaml")
-    with open(config, "w") as f:
-        f.write("identity: {handle: bench}\ntopics: [%s]\nlive_push: {enabled: true}\npresence: {enabled: false}\n"
-                "backend: xmpp\nbackend_config: {service: '%s', domain: %s, muc_service: %s, username: bench,"
-                " password: bench-pass, tls: false, nick: bench}\n" % (", ".join(topics), *env))
-    proc = await asyncio.create_subprocess_exec(parley_bin, "stdio", "--config", config, stdin=asyncio.subprocess.PIPE,
-                                                stdout=asyncio.subprocess.PIPE, env=dict(os.environ, XDG_STATE_HOME=scratch))
-    s = Session(proc)
-    asyncio.ensure_future(s.read())
-    s.send({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}})
-    s.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
-    return s
 
 
 async def push(person, session, room, count, rate):
@@ -214,7 +150,9 @@ async def main(parley_bin, count, rate, catchup):
     await person.online.wait()
     for topic in (push_topic, catchup_topic):
         await person.enter("%s@%s" % (topic, muc))
-    session = await start_session(parley_bin, [push_topic, catchup_topic], (service, domain, muc))
+    session = await start_session(parley_bin, [push_topic, catchup_topic], ("xmpp", {
+        "service": service, "domain": domain, "muc_service": muc, "username": "bench", "password": "bench-pass",
+        "tls": False, "nick": "bench"}))
     while "bench" not in person.present:
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.5)
