@@ -1,8 +1,8 @@
 #include "backends/matrix/room_alias.hpp"
 
-#include <openssl/sha.h>
+#include <utility>
 
-#include "src/util/hex.hpp"
+#include "src/util/safe_name.hpp"
 #include "src/util/utf8.hpp"
 
 namespace parley::matrix {
@@ -30,10 +30,7 @@ std::string fold(std::string_view text, bool (*keep)(char32_t)) {
     else
       out.append(utf8::utf16_units(c), '_');
   }
-  if (out == text) return out;
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  return out + "-" + to_hex(digest, 5);  // 10 hex digits
+  return safe_name(text, std::move(out));
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #include "backends/nats/topic_names.hpp"
 
-#include <openssl/sha.h>
+#include <utility>
 
+#include "src/util/safe_name.hpp"
 #include "src/util/utf8.hpp"
 
 namespace parley::nats {
@@ -44,17 +45,7 @@ std::string fold_subject(std::string_view topic) { return fold(topic, ""); }
 std::string fold_stream(std::string_view topic) { return fold(topic, "/\\"); }
 
 std::string safe_name(std::string_view topic, std::string (*fold_fn)(std::string_view)) {
-  std::string folded = fold_fn(topic);
-  if (folded == topic) return folded;
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(topic.data()), topic.size(), digest);
-  static constexpr char hex[] = "0123456789abcdef";
-  folded.push_back('-');
-  for (int i = 0; i < 5; ++i) {
-    folded.push_back(hex[digest[i] >> 4]);
-    folded.push_back(hex[digest[i] & 0xf]);
-  }
-  return folded;
+  return parley::safe_name(topic, fold_fn(topic));
 }
 
 std::string subject_for(std::string_view subject_prefix, std::string_view topic) {

@@ -1,5 +1,6 @@
 #include "backends/xmpp/room_names.hpp"
 
+#include "src/util/safe_name.hpp"
 #include "src/util/utf8.hpp"
 
 namespace parley::xmpp {
@@ -10,13 +11,11 @@ bool allowed(char32_t c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
 }
 
-}  // namespace
-
 // The original lower-cases with JavaScript's toLowerCase and then replaces
 // per UTF-16 code unit; so an astral character becomes two `_`, and the two
 // non-ASCII characters whose lower case is ASCII (KELVIN SIGN, and the
 // dotted capital I, which becomes `i` and a combining dot) keep their ASCII.
-std::string room_localpart(const std::string& topic) {
+std::string fold(const std::string& topic) {
   std::string out;
   out.reserve(topic.size());
   for (std::size_t i = 0; i < topic.size();) {
@@ -35,6 +34,10 @@ std::string room_localpart(const std::string& topic) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string room_localpart(const std::string& topic) { return safe_name(topic, fold(topic)); }
 
 std::string room_jid(const std::string& topic, const std::string& muc_service) {
   return room_localpart(topic) + "@" + muc_service;

@@ -5,9 +5,10 @@
 namespace parley::xmpp {
 
 /// The room a topic lives in, as the original names it: the topic lower-cased,
-/// every character outside `[a-z0-9._-]` replaced by `_`, at the MUC service.
-/// Distinct topics may share a room (`A b` and `a_b`); the original accepts
-/// that, and so do we, for the two to meet in the same rooms.
+/// every character outside `[a-z0-9._-]` replaced by `_`, and when that
+/// changed anything the sha1 suffix of the original's safeName
+/// (src/util/safe_name.hpp), so distinct topics never share a room: `ops`
+/// stays `ops`, `Ops` becomes `ops-<10 hex>`.
 [[nodiscard]] std::string room_localpart(const std::string& topic);
 [[nodiscard]] std::string room_jid(const std::string& topic, const std::string& muc_service);
 
