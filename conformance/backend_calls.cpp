@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+
 namespace parley::conformance {
 
 std::string post_ok(backend& b, const std::string& topic, const std::string& content, const std::string& handle) {
@@ -25,6 +28,22 @@ std::unique_ptr<subscription> subscribe_ok(backend& b, const std::string& topic,
   INFO((s ? "" : s.error().message));
   REQUIRE(s.has_value());
   return std::move(s).value();
+}
+
+void post_from_each(const std::vector<std::unique_ptr<backend>>& writers, const std::string& topic,
+                    int per_writer) {
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (std::size_t w = 0; w < writers.size(); ++w) {
+    threads.emplace_back([&, w] {
+      const std::string handle = "w" + std::to_string(w);
+      for (int i = 0; i < per_writer; ++i)
+        if (!writers[w]->post({topic, handle, handle + "-" + std::to_string(i), std::nullopt})) ++failures;
+    });
+  }
+  for (auto& t : threads) t.join();
+  // Outside the threads: Catch2's assertions are not thread-safe.
+  REQUIRE(failures.load() == 0);
 }
 
 }  // namespace parley::conformance

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "src/seam/backend.hpp"
 
@@ -25,5 +26,11 @@ std::string post_ok(backend& b, const std::string& topic, const std::string& con
 /// Subscribes `sink` to `topic`; requires success.
 [[nodiscard]] std::unique_ptr<subscription> subscribe_ok(backend& b, const std::string& topic,
                                                          subscription_sink& sink);
+
+/// What a harness's concurrent_post does with independent writers: writer w
+/// (`writers[w]`, on a thread of its own) posts `w<w>-<i>` as handle `w<w>`,
+/// `per_writer` times, all writers at once; requires every post to succeed.
+void post_from_each(const std::vector<std::unique_ptr<backend>>& writers, const std::string& topic,
+                    int per_writer);
 
 }  // namespace parley::conformance

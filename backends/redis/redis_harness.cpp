@@ -1,5 +1,7 @@
 #include "backends/redis/redis_harness.hpp"
 
+#include "conformance/backend_calls.hpp"
+
 #include <hiredis/hiredis.h>
 
 #include <catch2/catch.hpp>
@@ -73,22 +75,9 @@ std::unique_ptr<backend> redis_harness::connect_backend() {
 }
 
 bool redis_harness::concurrent_post(const std::string& topic, int writers, int per_writer) {
-  std::vector<std::unique_ptr<redis_backend>> instances;
+  std::vector<std::unique_ptr<backend>> instances;
   for (int w = 0; w < writers; ++w) instances.push_back(connect_redis());
-  std::vector<int> failures(static_cast<std::size_t>(writers), 0);
-  std::vector<std::thread> threads;
-  for (int w = 0; w < writers; ++w) {
-    threads.emplace_back([&, w] {
-      const std::string handle = "w" + std::to_string(w);
-      for (int i = 0; i < per_writer; ++i)
-        if (!instances[static_cast<std::size_t>(w)]->post(
-                {topic, handle, handle + "-" + std::to_string(i), std::nullopt}))
-          ++failures[static_cast<std::size_t>(w)];
-    });
-  }
-  for (auto& t : threads) t.join();
-  for (int f : failures)
-    if (f != 0) throw std::runtime_error("a concurrent writer failed to post");
+  conformance::post_from_each(instances, topic, per_writer);
   return true;
 }
 

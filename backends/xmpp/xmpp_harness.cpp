@@ -1,5 +1,7 @@
 #include "backends/xmpp/xmpp_harness.hpp"
 
+#include "conformance/backend_calls.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -59,19 +61,7 @@ std::string xmpp_harness::fresh_topic() { return prefix_ + std::to_string(++topi
 bool xmpp_harness::concurrent_post(const std::string& topic, int writers, int per_writer) {
   std::vector<std::unique_ptr<backend>> instances;
   for (int w = 0; w < writers; ++w) instances.push_back(connect_backend());
-  std::vector<int> failures(static_cast<std::size_t>(writers), 0);
-  std::vector<std::thread> threads;
-  for (int w = 0; w < writers; ++w) {
-    threads.emplace_back([&, w] {
-      for (int i = 0; i < per_writer; ++i) {
-        post_request req{topic, "w" + std::to_string(w), "w" + std::to_string(w) + "-" + std::to_string(i),
-                         std::nullopt};
-        if (!instances[static_cast<std::size_t>(w)]->post(req)) ++failures[static_cast<std::size_t>(w)];
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  for (int f : failures) REQUIRE(f == 0);
+  conformance::post_from_each(instances, topic, per_writer);
   return true;
 }
 
