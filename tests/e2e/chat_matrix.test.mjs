@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { scratch, writeConfig, connect, sleep } from './harness.mjs';
+import { scratch, writeConfig, connect, jsonLinesChild } from './harness.mjs';
 
 const BUILT = (process.env.PARLEY_BACKENDS || 'matrix').split(',');
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -32,30 +32,9 @@ function fakeHomeserver() {
 /** A person in the room `#<alias>`, played by human_client.py. */
 async function person(hs, user, alias) {
   await fetch(`${hs.url}/_fake/users`, { method: 'POST', body: JSON.stringify({ user, password: 'pw' }) });
-  const p = spawn('/usr/bin/python3', [HUMAN, '--homeserver', hs.url, '--user', user, '--password', 'pw',
-    '--alias', alias], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const events = [];
-  let stderr = '';
-  createInterface({ input: p.stdout }).on('line', (l) => events.push(JSON.parse(l)));
-  p.stderr.on('data', (d) => { stderr += d; });
-  const human = {
-    events,
-    say: (body, replyTo) => p.stdin.write(JSON.stringify({ op: 'say', body, reply_to: replyTo }) + '\n'),
-    async waitFor(pred, ms = 10000) {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const hit = events.find(pred);
-        if (hit) return hit;
-        if (Date.now() > deadline) throw new Error(`no such event; got ${JSON.stringify(events)}; ${stderr}`);
-        await sleep(20);
-      }
-    },
-    quit: () => new Promise((resolve) => {
-      const timer = setTimeout(() => p.kill('SIGKILL'), 2000);
-      p.on('exit', () => { clearTimeout(timer); resolve(); });
-      p.stdin.end(JSON.stringify({ op: 'quit' }) + '\n');
-    }),
-  };
+  const human = jsonLinesChild('/usr/bin/python3', [HUMAN, '--homeserver', hs.url, '--user', user,
+    '--password', 'pw', '--alias', alias], { graceMs: 2000 });
+  human.say = (body, replyTo) => human.send({ op: 'say', body, reply_to: replyTo });
   await human.waitFor((e) => e.event === 'joined');
   return human;
 }

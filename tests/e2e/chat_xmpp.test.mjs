@@ -5,10 +5,8 @@
 // Runs against the Prosody of scripts/test-services.sh.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { scratch, writeConfig, connect, sleep } from './harness.mjs';
+import { scratch, writeConfig, connect, sleep, jsonLinesChild } from './harness.mjs';
 
 const BUILT = (process.env.PARLEY_BACKENDS || 'xmpp').split(',');
 const SERVICE = process.env.PARLEY_XMPP_SERVICE;
@@ -20,35 +18,12 @@ const skip = !BUILT.includes('xmpp') ? 'the xmpp backend is not built' : false;
 /** A person in `room`, played by human_client.py; resolves once joined. */
 async function person(room, nick, { leaveLocked = false } = {}) {
   const [host, port] = SERVICE.replace('xmpp://', '').split(':');
-  const p = spawn('/usr/bin/python3', [HUMAN, '--host', host, '--port', port, '--jid', `${nick}@${DOMAIN}`,
-    '--password', 'human-pass', '--room', room, '--nick', nick, ...(leaveLocked ? ['--leave-locked'] : [])],
-  { stdio: ['pipe', 'pipe', 'pipe'] });
-  const events = [];
-  createInterface({ input: p.stdout }).on('line', (l) => events.push(JSON.parse(l)));
-  let stderr = '';
-  p.stderr.on('data', (d) => { stderr += d; });
-  const human = {
-    events,
-    stderr: () => stderr,
-    say: (body, replyTo) => p.stdin.write(JSON.stringify({ op: 'say', body, reply_to: replyTo }) + '\n'),
-    raw: (xml) => p.stdin.write(JSON.stringify({ op: 'raw', xml }) + '\n'),
-    unlock: () => p.stdin.write(JSON.stringify({ op: 'unlock' }) + '\n'),
-    async waitFor(pred, ms = 10000) {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const hit = events.find(pred);
-        if (hit) return hit;
-        if (Date.now() > deadline) throw new Error(`no such event; got ${JSON.stringify(events)}; ${stderr}`);
-        await sleep(20);
-      }
-    },
-    /** Leaves; a client that has not exited a second later is killed. */
-    quit: () => new Promise((resolve) => {
-      const timer = setTimeout(() => p.kill('SIGKILL'), 1000);
-      p.on('exit', () => { clearTimeout(timer); resolve(); });
-      p.stdin.end(JSON.stringify({ op: 'quit' }) + '\n');
-    }),
-  };
+  const human = jsonLinesChild('/usr/bin/python3', [HUMAN, '--host', host, '--port', port, '--jid',
+    `${nick}@${DOMAIN}`, '--password', 'human-pass', '--room', room, '--nick', nick,
+    ...(leaveLocked ? ['--leave-locked'] : [])]);
+  human.say = (body, replyTo) => human.send({ op: 'say', body, reply_to: replyTo });
+  human.raw = (xml) => human.send({ op: 'raw', xml });
+  human.unlock = () => human.send({ op: 'unlock' });
   await human.waitFor((e) => e.event === 'joined');
   return human;
 }

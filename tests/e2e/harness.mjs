@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 
 export const PARLEY_BIN = process.env.PARLEY_BIN;
 if (!PARLEY_BIN) throw new Error('set PARLEY_BIN to the parley executable');
@@ -108,4 +109,37 @@ export function run(args, { input, env = {}, cwd } = {}) {
     p.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
     if (input !== undefined) p.stdin.end(input); else p.stdin.end();
   });
+}
+
+/**
+ * A child process spoken to in JSON lines (the test clients that play a
+ * person in a chat room): `send(obj)` writes one, `events` collects what it
+ * prints, `waitFor(pred)` waits for a matching one, `quit()` sends
+ * `{op: "quit"}` and kills it if it has not exited `graceMs` later.
+ */
+export function jsonLinesChild(command, args, { graceMs = 1000 } = {}) {
+  const p = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const events = [];
+  let stderr = '';
+  createInterface({ input: p.stdout }).on('line', (l) => events.push(JSON.parse(l)));
+  p.stderr.on('data', (d) => { stderr += d; });
+  return {
+    events,
+    stderr: () => stderr,
+    send: (obj) => p.stdin.write(JSON.stringify(obj) + '\n'),
+    async waitFor(pred, ms = 10000) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const hit = events.find(pred);
+        if (hit) return hit;
+        if (Date.now() > deadline) throw new Error(`no such event; got ${JSON.stringify(events)}; ${stderr}`);
+        await sleep(20);
+      }
+    },
+    quit: () => new Promise((resolve) => {
+      const timer = setTimeout(() => p.kill('SIGKILL'), graceMs);
+      p.on('exit', () => { clearTimeout(timer); resolve(); });
+      p.stdin.end(JSON.stringify({ op: 'quit' }) + '\n');
+    }),
+  };
 }
