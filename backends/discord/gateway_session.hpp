@@ -60,9 +60,11 @@ class gateway_session {
   void run();
   [[nodiscard]] next_step connect_once(bool resume);
   [[nodiscard]] next_step serve(ws::ws_connection& conn, bool resume);
-  [[nodiscard]] next_step on_frame(ws::ws_connection& conn, connection_state& st, gateway::frame& f);
-  void on_dispatch(gateway::frame& f);
-  [[nodiscard]] next_step on_closed(ws::ws_connection& conn);
+  [[nodiscard]] std::optional<next_step> on_frame(ws::ws_connection& conn, connection_state& st,
+                                                  const gateway::frame& f);
+  void on_dispatch(const gateway::frame& f);
+  [[nodiscard]] next_step on_closed(const ws::ws_connection& conn);
+  [[nodiscard]] std::optional<next_step> beat(ws::ws_connection& conn, connection_state& st);
   /// Waits until the identify budget allows an IDENTIFY; the URL to use.
   [[nodiscard]] result<std::string> identify_url();
   void set_ready(bool ready, std::optional<error> terminal = std::nullopt);
