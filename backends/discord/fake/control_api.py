@@ -128,10 +128,8 @@ class ControlApi:
 
     async def budget(self, request):
         b = await self.body(request)
-        for k in ("remaining", "reset_after", "max_concurrency", "total"):
-            if k in b:
-                self.gw.budget[k] = int(b[k])
-        return web.json_response(self.gw.budget)
+        self.gw.set_budget(**{k: b[k] for k in ("remaining", "reset_after", "max_concurrency", "total") if k in b})
+        return web.json_response(self.gw.current_budget())
 
     async def rate_limit(self, request):
         b = await self.body(request)
@@ -151,5 +149,5 @@ class ControlApi:
         return web.json_response(self.store.application)
 
     async def stats(self, request):
-        return web.json_response(dict(self.gw.stats, rest=self.fake.rest_calls, budget=self.gw.budget,
+        return web.json_response(dict(self.gw.stats, rest=self.fake.rest_calls, budget=self.gw.current_budget(),
                                       sessions=len(self.gw.sessions), sockets=len(self.gw.sockets)))

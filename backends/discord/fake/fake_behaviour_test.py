@@ -245,7 +245,10 @@ async def identify_checks(fake):
     await asyncio.sleep(0.1)
     stats = await fake.ctl("/stats", method="GET")
     check(s.ws.close_code == 4008 and stats["identify_over_budget"] == 1, "IDENTIFY over budget: 4008, counted")
-    await fake.ctl("/gateway/budget", {"remaining": 1000})
+    await fake.ctl("/gateway/budget", {"remaining": 0, "reset_after": 300})
+    await asyncio.sleep(0.4)
+    check((await fake.ok("GET", "/gateway/bot"))["session_start_limit"]["remaining"] == 1000,
+          "the identify budget is back to total after reset_after")
     check(stats["identify"] >= 5 and stats["resume"] >= 2 and stats["resume_refused"] >= 1,
           "stats count IDENTIFY and RESUME")
 

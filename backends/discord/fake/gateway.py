@@ -7,6 +7,7 @@ numbers, and the faults the control API asks for."""
 import asyncio
 import json
 import secrets
+import time
 
 from aiohttp import WSMsgType, web
 
@@ -58,8 +59,25 @@ class Gateway:
         self.ack = True
         self.refuse_resumes = 0
         self.budget = {"total": 1000, "remaining": 1000, "reset_after": 86_400_000, "max_concurrency": 1}
+        self.budget_reset_at = time.monotonic() + 86_400
         self.stats = {"identify": 0, "resume": 0, "resume_refused": 0, "heartbeat": 0, "connect": 0,
                       "identify_over_budget": 0, "resume_paths": [], "connect_paths": []}
+
+    def current_budget(self):
+        """session_start_limit now: `remaining` is back to `total` once
+        `reset_after` has passed, and `reset_after` counts down."""
+        now = time.monotonic()
+        if now >= self.budget_reset_at:
+            self.budget["remaining"] = self.budget["total"]
+            self.budget_reset_at = now + 86_400
+        self.budget["reset_after"] = int((self.budget_reset_at - now) * 1000)
+        return self.budget
+
+    def set_budget(self, **values):
+        for k, v in values.items():
+            self.budget[k] = int(v)
+        if "reset_after" in values:
+            self.budget_reset_at = time.monotonic() + int(values["reset_after"]) / 1000
 
     # ---- dispatch ------------------------------------------------------------
 
@@ -185,7 +203,7 @@ class Gateway:
         if d.get("token") != self.store.token:
             await ws.close(code=4004, message=b"Authentication failed.")
             return
-        if self.budget["remaining"] <= 0:
+        if self.current_budget()["remaining"] <= 0:
             self.stats["identify_over_budget"] += 1
             await ws.close(code=4008, message=b"Rate limited.")
             return

@@ -65,7 +65,7 @@ class RestApi:
     async def gateway_bot(self, request):
         self.authorize(request)
         return web.json_response({"url": self.fake.ws_url("/gateway"), "shards": 1,
-                                  "session_start_limit": dict(self.fake.gateway.budget)})
+                                  "session_start_limit": dict(self.fake.gateway.current_budget())})
 
     async def channel(self, request):
         self.authorize(request)
