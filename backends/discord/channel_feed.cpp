@@ -43,6 +43,12 @@ bool channel_feed::deliver(const discord_message& m) {
   return true;
 }
 
+void channel_feed::gap(const std::string& channel_id) {
+  std::lock_guard lock(mu_);
+  for (auto& [id, s] : subs_)
+    if (s.channel_id == channel_id) s.sink->on_gap();
+}
+
 std::vector<std::pair<std::string, std::string>> channel_feed::positions() const {
   std::lock_guard lock(mu_);
   return {last_.begin(), last_.end()};

@@ -39,6 +39,10 @@ class channel_feed {
   /// skipped) or it was not newer.
   bool deliver(const discord_message& m);
 
+  /// Tells the channel's subscribers that live delivery may have missed
+  /// messages (a gap-fill failed): core fills the gap from its own cursor.
+  void gap(const std::string& channel_id);
+
   /// Each subscribed channel with its last delivered id: where a gap-fill
   /// starts.
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> positions() const;

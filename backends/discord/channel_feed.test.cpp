@@ -59,3 +59,23 @@ TEST_CASE("removed subscribers are never called again", "[discord][feed]") {
   CHECK(feed.empty());
   CHECK(feed.positions().empty());
 }
+
+namespace {
+
+struct gap_sink final : parley::subscription_sink {
+  int gaps = 0;
+  void on_message(parley::message) override {}
+  void on_gap() override { ++gaps; }
+};
+
+}  // namespace
+
+TEST_CASE("a gap reaches the channel's subscribers only", "[discord][feed]") {
+  channel_feed feed;
+  gap_sink a, b;
+  feed.add("1", "t", a, "0");
+  feed.add("2", "u", b, "0");
+  feed.gap("1");
+  CHECK(a.gaps == 1);
+  CHECK(b.gaps == 0);
+}

@@ -4,6 +4,7 @@
 
 #include "backends/discord/discord_message.hpp"
 #include "backends/discord/gateway_protocol.hpp"
+#include "backends/discord/gateway_session.hpp"
 #include "backends/discord/snowflake.hpp"
 #include "src/seam/registry.hpp"
 #include "src/seam/typed_connect.hpp"
@@ -19,6 +20,8 @@ constexpr const char* component = "discord";
 constexpr std::size_t max_content_chars = 2000;
 /// Discord pages hold at most 100 messages.
 constexpr std::size_t page_size = 100;
+/// How long subscribe() waits for the gateway's first session.
+constexpr std::chrono::milliseconds ready_timeout{30'000};
 
 const backend_registrar registration{"discord", {"local-discord"}, [] { return std::make_unique<discord_backend>(); }};
 
@@ -37,6 +40,22 @@ result<std::vector<discord_message>> ascending(const result<json_doc>& doc) {
 }
 
 }  // namespace
+
+/// One subscriber; cancel() unregisters it from the feed.
+class discord_backend::channel_subscription final : public subscription {
+ public:
+  channel_subscription(channel_feed& feed, std::uint64_t id) : feed_(&feed), id_(id) {}
+  ~channel_subscription() override { cancel(); }
+  void cancel() override {
+    if (feed_ == nullptr) return;
+    feed_->remove(id_);
+    feed_ = nullptr;
+  }
+
+ private:
+  channel_feed* feed_;
+  std::uint64_t id_;
+};
 
 discord_backend::discord_backend() {
   caps_.native_long_poll = false;
@@ -86,8 +105,55 @@ result<void> discord_backend::connect(const discord_config& cfg) {
 }
 
 void discord_backend::disconnect() {
-  feed_.clear();
+  feed_.clear();  // no sink is called after this
   if (api_) api_->stop();
+  std::lock_guard lock(gateway_mu_);
+  if (gateway_) gateway_->stop();
+}
+
+result<void> discord_backend::ensure_gateway() {
+  gateway_session* g = nullptr;
+  {
+    std::lock_guard lock(gateway_mu_);
+    if (!gateway_) {
+      gateway_hooks hooks;
+      hooks.on_message = [this](const discord_message& m) { on_gateway_message(m); };
+      hooks.on_new_session = [this] { fill_gaps(); };
+      hooks.on_health = [this](health h, const std::string& why) {
+        if (health_listener_) health_listener_(h, why);
+      };
+      gateway_ = std::make_unique<gateway_session>(*api_, cfg_, std::move(hooks));
+      gateway_->start();
+    }
+    g = gateway_.get();
+  }
+  // The session lives until the backend does; stop() wakes this wait.
+  return g->wait_ready(ready_timeout);
+}
+
+void discord_backend::on_gateway_message(const discord_message& m) {
+  if (m.content.empty() && !m.has_attachments && m.author_id != bot_.id && !m.from_webhook)
+    log::warn(component, "a message from " + m.author_username + " in channel " + m.channel_id +
+                             " arrived with empty content: is MESSAGE CONTENT INTENT switched on under Bot → "
+                             "Privileged Gateway Intents in the Discord Developer Portal?");
+  if (!feed_.deliver(m)) log::debug(component, "skipping message " + m.id + " of channel " + m.channel_id);
+}
+
+void discord_backend::fill_gaps() {
+  for (const auto& [channel, last] : feed_.positions()) {
+    std::string after = last;
+    for (;;) {
+      auto page = ascending(api_->messages(channel, after, page_size));
+      if (!page) {
+        log::warn(component, "gap-fill of channel " + channel + " failed: " + page.error().message);
+        feed_.gap(channel);
+        break;
+      }
+      for (const auto& m : *page) (void)feed_.deliver(m);
+      if (page->size() < page_size) break;
+      after = page->back().id;
+    }
+  }
 }
 
 result<std::string> discord_backend::channel_of(const std::string& topic) const {
@@ -105,11 +171,15 @@ result<std::string> discord_backend::newest_id(const std::string& channel_id) {
 }
 
 result<std::unique_ptr<subscription>> discord_backend::subscribe(const std::string& topic, subscription_sink& sink) {
-  (void)sink;
   if (!api_) return fail(errc::not_connected, "the Discord backend is not connected");
   auto channel = channel_of(topic);
   if (!channel) return channel.error();
-  return fail(errc::not_connected, "the Discord gateway is not available in this build");
+  if (auto ready = ensure_gateway(); !ready) return ready.error();
+  // The session is up, so every message newer than this reaches the feed.
+  auto newest = newest_id(*channel);
+  if (!newest) return newest.error();
+  const auto id = feed_.add(*channel, topic, sink, *newest);
+  return std::unique_ptr<subscription>(std::make_unique<channel_subscription>(feed_, id));
 }
 
 result<stored_post> discord_backend::post(const post_request& req) {

@@ -19,6 +19,8 @@ namespace parley::discord {
 /// Beyond the original: RESUME, a REST gap-fill after every new session,
 /// the identify budget, replies as `message_reference`, and per-handle
 /// attribution through channel webhooks. See README.md beside this file.
+class gateway_session;
+
 class discord_backend final : public backend {
  public:
   discord_backend();
@@ -35,6 +37,12 @@ class discord_backend final : public backend {
  private:
   class channel_subscription;
 
+  /// Starts the gateway on first use and waits for its session.
+  [[nodiscard]] result<void> ensure_gateway();
+  /// A MESSAGE_CREATE from the gateway.
+  void on_gateway_message(const discord_message& m);
+  /// After a new session: every subscribed channel from its last delivered id.
+  void fill_gaps();
   [[nodiscard]] result<std::string> newest_id(const std::string& channel_id);
   [[nodiscard]] result<page> fetch_after(const std::string& channel_id, const std::string& topic,
                                          const std::string& since, std::size_t limit);
@@ -45,6 +53,8 @@ class discord_backend final : public backend {
   std::unique_ptr<discord_api> api_;
   bot_user bot_;
   channel_feed feed_;
+  std::mutex gateway_mu_;
+  std::unique_ptr<gateway_session> gateway_;
 };
 
 }  // namespace parley::discord

@@ -16,11 +16,7 @@ namespace {
 
 page fetch_page(backend& b, const std::string& topic, std::optional<cursor> since = std::nullopt,
                 std::size_t limit = 100) {
-  fetch_request req;
-  req.topic = topic;
-  req.since = std::move(since);
-  req.limit = limit;
-  auto p = b.fetch_recent(req);
+  auto p = b.fetch_recent({topic, std::move(since), limit, {}});
   INFO((p ? "" : p.error().message));
   REQUIRE(p.has_value());
   return std::move(*p);
@@ -88,7 +84,7 @@ TEST_CASE("discord: 2000 characters fit, 2001 are payload_too_large", "[discord]
   CHECK(over.error().code == errc::payload_too_large);
 }
 
-TEST_CASE("discord: a topic in webhook_map posts as the handle; a reply goes out as the bot", "[discord]") {
+TEST_CASE("discord: a topic in webhook_map posts as the handle, a reply goes out as the bot", "[discord]") {
   auto cfg = fake_config();
   const auto t = shared_fake().add_channel();
   cfg.webhook_map[t] = shared_fake().add_webhook(t);
@@ -120,7 +116,7 @@ TEST_CASE("discord: 429 with and without Retry-After is waited out", "[discord]"
   CHECK(contents(fetch_page(*b, t)) == std::vector<std::string>{"after a 429"});
 }
 
-TEST_CASE("discord: since pages past 100 messages; topics resolve through channel_map", "[discord]") {
+TEST_CASE("discord: since pages past 100 messages, topics resolve through channel_map", "[discord]") {
   auto cfg = fake_config();
   const auto channel = shared_fake().add_channel();
   cfg.channel_map["general"] = channel;

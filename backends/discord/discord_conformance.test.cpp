@@ -20,6 +20,15 @@ PARLEY_DISCORD_CASE(concurrent_writers_keep_cursor_order)
 PARLEY_DISCORD_CASE(limit_zero_one_and_huge)
 PARLEY_DISCORD_CASE(default_window_is_newest)
 PARLEY_DISCORD_CASE(malformed_since_is_a_clear_error)
+PARLEY_DISCORD_CASE(live_and_fetched_ids_agree)
+PARLEY_DISCORD_CASE(one_mebibyte_round_trips)
+PARLEY_DISCORD_CASE(subscribe_delivers_only_newer)
+PARLEY_DISCORD_CASE(disconnect_stops_delivery)
+PARLEY_DISCORD_CASE(in_reply_to_round_trips)
+PARLEY_DISCORD_CASE(two_subscribers_each_get_every_message_once)
+PARLEY_DISCORD_CASE(other_instance_post_arrives_live)
+PARLEY_DISCORD_CASE(live_delivery_is_in_cursor_order)
+PARLEY_DISCORD_CASE(post_returns_the_stored_message)
 
 TEST_CASE("conformance/discord: unicode_round_trips_byte_for_byte", "[conformance][discord]") {
   WARN("skipped: the case posts an empty message, which Discord refuses (code 50006); "

@@ -24,7 +24,7 @@ TEST_CASE("a Discord message becomes the seam's message", "[discord][message]") 
   CHECK_FALSE(m->has_attachments);
 }
 
-TEST_CASE("a forward is not a reply; a message without ids is refused", "[discord][message]") {
+TEST_CASE("a forward is not a reply, a message without ids is refused", "[discord][message]") {
   auto fwd = json_doc::parse(R"({"id":"3","channel_id":"7","message_reference":{"type":1,"message_id":"2"}})", "m");
   REQUIRE(fwd.has_value());
   CHECK_FALSE(read_message(fwd->root())->reply_to.has_value());

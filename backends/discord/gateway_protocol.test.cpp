@@ -4,7 +4,7 @@
 
 namespace gw = parley::discord::gateway;
 
-TEST_CASE("gateway frames are parsed; garbage is an error, not a crash", "[gateway]") {
+TEST_CASE("gateway frames are parsed, garbage is an error, not a crash", "[gateway]") {
   auto f = gw::parse_frame(R"({"op":0,"s":42,"t":"MESSAGE_CREATE","d":{"id":"1"}})");
   REQUIRE(f.has_value());
   CHECK(f->op == 0);
@@ -33,7 +33,7 @@ TEST_CASE("the gateway url gets the version and encoding", "[gateway]") {
   CHECK(gw::connect_url("ws://h/g?v=10") == "ws://h/g?v=10");
 }
 
-TEST_CASE("terminal close codes stop reconnecting; others resume or identify", "[gateway]") {
+TEST_CASE("terminal close codes stop reconnecting, others resume or identify", "[gateway]") {
   for (std::uint16_t code : {4004, 4010, 4011, 4012, 4013, 4014}) {
     CHECK(gw::classify_close(code) == gw::after_close::stop);
     CHECK_FALSE(gw::terminal_reason(code).empty());

@@ -13,6 +13,8 @@ using std::chrono::milliseconds;
 
 /// HELLO must come soon after the handshake.
 constexpr milliseconds hello_timeout{10'000};
+/// Frames above this are worth a log line: only a large guild's READY is.
+constexpr std::size_t big_frame = 1024 * 1024;
 
 }  // namespace
 
@@ -162,6 +164,8 @@ gateway_session::next_step gateway_session::serve(ws::ws_connection& conn, bool 
       if (auto step = beat(conn, st)) return *step;
       continue;
     }
+    if ((*text)->size() > big_frame)
+      log::info(component, "a gateway frame of " + std::to_string((*text)->size()) + " bytes");
     auto f = gateway::parse_frame(**text);
     if (!f) {
       log::warn(component, "skipping a gateway frame of " + std::to_string((*text)->size()) +
@@ -178,7 +182,7 @@ std::optional<gateway_session::next_step> gateway_session::beat(ws::ws_connectio
   if (!st.acked) {
     // A zombie connection: Discord's advice is to close with a code other
     // than 1000 (which would end the session) and resume.
-    log::warn(component, "no heartbeat ACK from the Discord gateway within an interval; reconnecting");
+    report(health::retrying, "no heartbeat ACK from the Discord gateway within an interval; resuming");
     conn.close(4000, "heartbeat ACK missing");
     return next_step::resume;
   }
@@ -202,12 +206,15 @@ std::optional<gateway_session::next_step> gateway_session::on_frame(ws::ws_conne
       st.acked = true;
       return std::nullopt;
     case gateway::reconnect:
+      report(health::retrying, "the Discord gateway asked for a reconnect (op 7); resuming");
       conn.close(4000, "reconnect requested");
       return next_step::resume;
     case gateway::invalid_session: {
       bool resumable = false;
-      (void)f.data().get(resumable);
+      if (f.data().get(resumable) != simdjson::SUCCESS) resumable = false;
       conn.close(4000, "invalid session");
+      report(health::retrying, std::string("the Discord gateway invalidated the session (op 9); ") +
+                                   (resumable ? "resuming" : "starting a new one"));
       if (resumable) return next_step::resume;
       session_id_.clear();
       seq_.reset();
@@ -242,10 +249,13 @@ void gateway_session::on_dispatch(const gateway::frame& f) {
     failures_ = 0;
     report(health::connected, "Discord gateway session resumed");
     set_ready(true);
+  } else {
+    log::debug(component, "ignoring gateway event " + f.type);
   }
 }
 
 gateway_session::next_step gateway_session::on_closed(const ws::ws_connection& conn) {
+  if (stopping_) return next_step::stop;  // our own close, from stop()
   const auto closed = conn.closed();
   const std::uint16_t code = closed ? closed->code : 1006;
   switch (gateway::classify_close(code)) {
