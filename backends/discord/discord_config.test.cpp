@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "backends/discord/discord_config.hpp"
+#include "src/config/parley_config.hpp"
 
 using namespace parley;
 using namespace parley::discord;
@@ -88,4 +89,18 @@ TEST_CASE("discord config: urls, channel_map and webhook_map", "[discord][config
   problems.clear();
   (void)discord_config::parse(with({{"token", "t"}, {"gateway_url", "https://gateway.discord.gg"}}), problems);
   CHECK(problems.size() == 1);
+}
+
+TEST_CASE("discord config: config/discord.example.yaml parses", "[discord][config]") {
+  clean_env env;
+  ::setenv("PARLEY_DISCORD_TOKEN", "example-token", 1);
+  auto cfg = load_config(std::string(PARLEY_SOURCE_DIR) + "/config/discord.example.yaml");
+  INFO((cfg ? "" : cfg.error().message));
+  REQUIRE(cfg.has_value());
+  CHECK(cfg->backend == "discord");
+  std::vector<config::problem> problems;
+  auto d = discord_config::parse(cfg->backend_config, problems);
+  CHECK(all_text(problems).empty());
+  CHECK(d.token == "example-token");
+  CHECK(d.channel_of("build") == "1234567890123456789");
 }
