@@ -2,12 +2,17 @@
 
 #include <cmath>
 
+#include "backends/discord/window_limiter.hpp"
 #include "src/json/writer.hpp"
 #include "src/util/url.hpp"
 
 namespace parley::discord {
 
 namespace {
+
+/// Discord's global limit is 50 requests per second per bot token; 45 leaves
+/// room for requests that arrive closer together than they were sent.
+constexpr long requests_per_second = 45;
 
 std::string channel_path(const std::string& channel_id) {
   return "/channels/" + url::encode_path_segment(channel_id) + "/messages";
@@ -30,6 +35,21 @@ std::optional<std::chrono::milliseconds> retry_after_seconds(const http::http_re
 
 discord_api::discord_api(const discord_config& cfg) : cfg_(cfg) {}
 
+void discord_api::stop() {
+  {
+    std::lock_guard lock(wait_mu_);
+    stopped_ = true;
+  }
+  wait_cv_.notify_all();
+  client_.stop();
+}
+
+bool discord_api::wait_for_budget() {
+  const auto wait = window_limiter::requests().reserve(cfg_.token, requests_per_second, window_limiter::clock::now());
+  std::unique_lock lock(wait_mu_);
+  return !wait_cv_.wait_for(lock, wait, [&] { return stopped_; });
+}
+
 result<http::http_response> discord_api::call(const std::string& method, const std::string& url,
                                               const std::string& body, const std::string& label,
                                               http::retry_policy policy, bool authorized) {
@@ -42,6 +62,7 @@ result<http::http_response> discord_api::call(const std::string& method, const s
   req.timeout = std::chrono::milliseconds(cfg_.request_timeout_ms);
   req.label = "Discord " + method + " " + label;
   policy.retry_after = retry_after_seconds;
+  if (!wait_for_budget()) return fail(errc::not_connected, req.label + " → stopped");
   return client_.call(req, policy);
 }
 

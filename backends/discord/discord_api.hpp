@@ -1,7 +1,9 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -50,17 +52,24 @@ class discord_api {
   [[nodiscard]] result<json_doc> messages(const std::string& channel_id, const std::optional<std::string>& after,
                                           std::size_t limit);
 
-  /// Aborts every request in flight and every later one.
-  void stop() { client_.stop(); }
+  /// Aborts every request in flight, every wait for the request budget, and
+  /// every later request.
+  void stop();
 
  private:
   [[nodiscard]] result<http::http_response> call(const std::string& method, const std::string& url,
                                                  const std::string& body, const std::string& label,
                                                  http::retry_policy policy, bool authorized = true);
+  /// Waits for a slot of the token's request budget (45 per second across
+  /// the process); false when stopped meanwhile.
+  [[nodiscard]] bool wait_for_budget();
   [[nodiscard]] result<json_doc> get_json(const std::string& path, const std::string& label);
 
   discord_config cfg_;
   http::http_client client_;
+  std::mutex wait_mu_;
+  std::condition_variable wait_cv_;
+  bool stopped_ = false;
 };
 
 /// The wait a Discord 429 asks for: its body's `retry_after`, float seconds,

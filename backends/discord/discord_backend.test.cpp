@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <thread>
 
 #include "backends/discord/discord_harness.hpp"
 #include "backends/discord/testing/fake_discord.hpp"
@@ -140,4 +142,26 @@ TEST_CASE("discord: resolve_identity maps the bot's own name to its id", "[disco
   REQUIRE(self.has_value());
   CHECK(self->backend_ref == b->bot().id);
   CHECK(b->resolve_identity("alice")->backend_ref == "alice");
+}
+
+TEST_CASE("discord: a burst of posts queues under the request budget instead of drawing 429s", "[discord]") {
+  auto& fake = shared_fake();
+  std::vector<std::unique_ptr<discord_backend>> writers;
+  for (int i = 0; i < 3; ++i) writers.push_back(connect_discord(fake_config()));
+  const auto t = fake.add_channel();
+  fake.post("global_limit", R"({"per_second":50})");
+  const long limited = fake.stat("global_limited");
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (auto& w : writers)
+    threads.emplace_back([&, b = w.get()] {
+      for (int i = 0; i < 40; ++i)
+        if (b->post({t, "writer", "burst " + std::to_string(i), std::nullopt})) ++ok;
+    });
+  for (auto& th : threads) th.join();
+  fake.post("global_limit", R"({"per_second":0})");
+  CHECK(ok == 120);
+  CHECK(fake.stat("global_limited") == limited);
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(1500));
 }

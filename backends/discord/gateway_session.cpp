@@ -1,6 +1,6 @@
 #include "backends/discord/gateway_session.hpp"
 
-#include "backends/discord/identify_limiter.hpp"
+#include "backends/discord/window_limiter.hpp"
 #include "src/util/log.hpp"
 
 namespace parley::discord {
@@ -98,7 +98,7 @@ result<std::string> gateway_session::identify_url() {
       if (!sleep_for(wait)) break;
       continue;
     }
-    const auto wait = identify_limiter::shared().reserve(cfg_.token, static_cast<long>(g->max_concurrency),
+    const auto wait = window_limiter::identify().reserve(cfg_.token, static_cast<long>(g->max_concurrency),
                                                          clock_type::now());
     if (wait.count() > 0 && !sleep_for(wait)) break;
     return cfg_.gateway_url.empty() ? g->url : cfg_.gateway_url;

@@ -15,6 +15,7 @@ POST /_fake/gateway/heartbeat {ms}             the interval the next HELLO annou
 POST /_fake/gateway/budget {remaining?, reset_after?, max_concurrency?}
 POST /_fake/rate_limit {count, retry_after, header?, body?, global?}
                                                the next `count` REST calls answer 429
+POST /_fake/global_limit {per_second}        past it in any second, REST answers a global 429 (0: off)
 POST /_fake/outage {seconds}                   REST and gateway vanish (connections cut) that long
 POST /_fake/app_flags {flags}                  the application's flags (MESSAGE_CONTENT switch)
 GET  /_fake/stats                              {identify, resume, resume_refused, heartbeat, connect, ...,
@@ -49,6 +50,7 @@ class ControlApi:
             web.post("/_fake/gateway/budget", self.budget),
             web.post("/_fake/rate_limit", self.rate_limit),
             web.post("/_fake/outage", self.outage),
+            web.post("/_fake/global_limit", self.global_limit),
             web.post("/_fake/app_flags", self.app_flags),
             web.get("/_fake/stats", self.stats),
         ]
@@ -138,6 +140,10 @@ class ControlApi:
         self.fake.rate_limits.extend(dict(spec) for _ in range(int(b.get("count", 1))))
         return web.json_response({})
 
+    async def global_limit(self, request):
+        self.fake.global_limit = int((await self.body(request)).get("per_second", 0))
+        return web.json_response({})
+
     async def outage(self, request):
         seconds = float((await self.body(request)).get("seconds", 10))
         self.fake.outage_until = time.monotonic() + seconds
@@ -150,4 +156,5 @@ class ControlApi:
 
     async def stats(self, request):
         return web.json_response(dict(self.gw.stats, rest=self.fake.rest_calls, budget=self.gw.current_budget(),
+                                      global_limited=self.fake.global_limited,
                                       sessions=len(self.gw.sessions), sockets=len(self.gw.sockets)))

@@ -146,7 +146,12 @@ async def rest_checks(fake):
     status, headers, body = await fake.rest("GET", "/users/@me")
     check(status == 429 and "Retry-After" not in headers, "429 without Retry-After")
     check((await fake.rest("GET", "/users/@me"))[0] == 200, "the 429s are used up")
+    await fake.ctl("/global_limit", {"per_second": 3})
+    statuses = [(await fake.rest("GET", "/users/@me"))[0] for _ in range(4)]
+    await fake.ctl("/global_limit", {"per_second": 0})
+    check(statuses == [200, 200, 200, 429], "a global limit per second answers 429 past it")
     stats = await fake.ctl("/stats", method="GET")
+    check(stats["global_limited"] == 1, "global 429s are counted")
     check(stats["rest"].get("GET /api/v10/users/@me", 0) >= 4, "REST calls are counted")
     return ch, ids
 

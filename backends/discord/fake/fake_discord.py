@@ -37,6 +37,9 @@ class FakeDiscord:
         self.outage_until = 0.0
         self.rate_limits = []  # pending 429s: {"retry_after": float, "header": bool, "global": bool}
         self.rest_calls = {}  # "METHOD /route" -> count
+        self.global_limit = 0  # requests per second before a global 429; 0: none
+        self.recent = []  # monotonic times of the last second's REST calls
+        self.global_limited = 0
 
     def ws_url(self, path):
         return f"ws://127.0.0.1:{self.port}{path}"
@@ -57,6 +60,9 @@ class FakeDiscord:
             self.rest_calls[key] = self.rest_calls.get(key, 0) + 1
             if self.rate_limits:
                 return self.too_many(self.rate_limits.pop(0))
+            if self.over_global_limit():
+                self.global_limited += 1
+                return self.too_many({"retry_after": 0.5, "global": True})
         try:
             return await handler(request)
         except ApiError as e:
@@ -68,6 +74,17 @@ class FakeDiscord:
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             traceback.print_exc()
             return web.json_response({"message": f"Invalid Form Body: {e!r}", "code": 50035}, status=400)
+
+    def over_global_limit(self):
+        """Discord's global limit: so many requests per second per bot."""
+        if not self.global_limit:
+            return False
+        now = time.monotonic()
+        self.recent = [t for t in self.recent if t > now - 1.0]
+        if len(self.recent) >= self.global_limit:
+            return True
+        self.recent.append(now)
+        return False
 
     def too_many(self, spec):
         headers = {"X-RateLimit-Scope": "global" if spec.get("global") else "user"}
