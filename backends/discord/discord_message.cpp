@@ -4,7 +4,7 @@
 
 #include "backends/discord/discord_json.hpp"
 #include "backends/discord/snowflake.hpp"
-#include "src/model/mentions.hpp"
+#include "src/seam/backend.hpp"
 
 namespace parley::discord {
 
@@ -47,16 +47,9 @@ result<std::vector<discord_message>> read_page_ascending(simdjson::dom::element 
 }
 
 message to_message(const discord_message& m, const std::string& topic) {
-  message out;
-  out.topic = topic;
-  out.sender_handle = m.author_username;
-  out.content = m.content;
-  out.timestamp = m.timestamp;
-  out.backend_msg_id = m.id;
-  out.cursor = cursor{m.id};
-  out.mentions = parse_mentions(out.content);
-  out.in_reply_to = m.reply_to;
-  return out;
+  // The same fields a post carries, from Discord's side of it.
+  return stored_message(post_request{topic, m.author_username, m.content, m.reply_to}, m.id, cursor{m.id},
+                        m.timestamp);
 }
 
 }  // namespace parley::discord
