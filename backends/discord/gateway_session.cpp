@@ -78,7 +78,7 @@ void gateway_session::run() {
     const next_step step = connect_once(resume);
     set_ready(false);
     if (stopping_ || step == next_step::stop) break;
-    resume = step == next_step::resume && !session_id_.empty();
+    resume = step == next_step::resume && !session_id_.empty() && !resume_url_.empty();
     if (!resume) {
       session_id_.clear();
       seq_.reset();
