@@ -37,9 +37,11 @@ class discord_api {
  public:
   explicit discord_api(const discord_config& cfg);
 
+  /// The bot account (`GET /users/@me`); a refused token is bad_credentials.
   [[nodiscard]] result<bot_user> me();
   /// The application's flags (`GET /applications/@me`).
   [[nodiscard]] result<std::int64_t> application_flags();
+  /// `GET /gateway/bot`: the gateway URL and the identify budget.
   [[nodiscard]] result<gateway_info> gateway_bot();
   /// POST /channels/{id}/messages; the created message object.
   [[nodiscard]] result<json_doc> create_message(const std::string& channel_id, const std::string& content,
