@@ -1,5 +1,7 @@
 #include "backends/slack/slack_config.hpp"
 
+#include "src/config/parley_config.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -91,4 +93,19 @@ TEST_CASE("slack config: tokens from the environment, never in a problem", "[sla
   CHECK_THAT(text, Catch::Contains("backend_config.handle_display"));
   CHECK_THAT(text, Catch::Contains("backend_config.colour"));
   CHECK_THAT(text, !Catch::Contains("xapp-secret-value"));
+}
+
+TEST_CASE("slack config: config/slack.example.yaml loads and parses", "[slack][config]") {
+  no_token_env env;
+  ::setenv("PARLEY_SLACK_BOT_TOKEN", "xoxb-example", 1);
+  auto loaded = load_config(PARLEY_SLACK_EXAMPLE);
+  INFO((loaded ? std::string() : loaded.error().message));
+  REQUIRE(loaded);
+  CHECK(loaded->backend == "slack");
+  std::vector<config::problem> problems;
+  auto cfg = slack_config::parse(loaded->backend_config, problems);
+  INFO(problems_text(problems));
+  CHECK(problems.empty());
+  CHECK(cfg.channel_of("ctx") == "C0123ABCDEF");
+  CHECK(cfg.channel_of("parley-presence") == "C0456GHIJKL");
 }

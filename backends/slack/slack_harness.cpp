@@ -1,5 +1,7 @@
 #include "backends/slack/slack_harness.hpp"
 
+#include <cctype>
+#include <cstdlib>
 #include <random>
 #include <stdexcept>
 
@@ -54,5 +56,44 @@ slack_config customize_config() {
 }  // namespace
 
 username_harness::username_harness() : slack_harness(customize_config()) {}
+
+}  // namespace parley::slack::testing
+
+namespace parley::slack::testing {
+
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? std::string{} : std::string(v);
+}
+
+}  // namespace
+
+std::optional<slack_config> live_config() {
+  if (env("PARLEY_SLACK_BOT_TOKEN").empty() || env("PARLEY_SLACK_APP_TOKEN").empty()) return std::nullopt;
+  config::value v = config::value::map();
+  if (auto u = env("PARLEY_SLACK_API_URL"); !u.empty()) v.set("api_url", config::value::scalar(u));
+  std::vector<config::problem> problems;
+  auto cfg = slack_config::parse(v, problems);  // the tokens from the environment
+  if (!problems.empty()) throw std::runtime_error("bad live Slack configuration: " + problems.front().message);
+  return cfg;
+}
+
+live_slack_harness::live_slack_harness() : slack_harness(*live_config()) {}
+
+std::string live_slack_harness::fresh_topic() {
+  slack_api api(cfg_);
+  std::string name = "parley-test-" + prefix_ + "-" + std::to_string(++topics_);
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto created = api.write("conversations.create", {{"name", name}});
+  if (!created)
+    throw std::runtime_error("cannot make a fresh channel for a live case (the bot needs channels:manage): " +
+                             created.error().message);
+  simdjson::dom::object channel;
+  if (created->root()["channel"].get_object().get(channel) != simdjson::SUCCESS)
+    throw std::runtime_error("Slack conversations.create → an answer without channel");
+  return member_text(channel, "id");
+}
 
 }  // namespace parley::slack::testing

@@ -46,4 +46,18 @@ class username_harness final : public slack_harness {
   username_harness();
 };
 
+
+/// A real workspace: $PARLEY_SLACK_BOT_TOKEN and $PARLEY_SLACK_APP_TOKEN
+/// (and $PARLEY_SLACK_API_URL, else Slack's), or nullopt when a token is unset.
+[[nodiscard]] std::optional<slack_config> live_config();
+
+/// slack_harness against live_config() (which the caller checked). A
+/// workspace has no fresh channels to hand, so each fresh topic is a new
+/// channel the bot creates (conversations.create, scope channels:manage).
+class live_slack_harness final : public slack_harness {
+ public:
+  live_slack_harness();
+  [[nodiscard]] std::string fresh_topic() override;
+};
+
 }  // namespace parley::slack::testing
