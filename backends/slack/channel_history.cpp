@@ -17,17 +17,18 @@ std::string next_cursor_of(const slack_answer& a) {
 }  // namespace
 
 template <class Take>
-result<void> channel_history::walk(const std::optional<std::string>& oldest, Take&& take) {
+result<void> channel_history::walk(const std::string& method, form_fields fields, Take&& take) {
+  fields.emplace_back("channel", channel_);
+  fields.emplace_back("limit", page_size);
   std::string next;
   do {
-    form_fields f{{"channel", channel_}, {"limit", page_size}};
-    if (oldest) f.emplace_back("oldest", *oldest);
+    form_fields f = fields;
     if (!next.empty()) f.emplace_back("cursor", next);
-    auto a = api_.read("conversations.history", f);
+    auto a = api_.read(method, f);
     if (!a) return a.error();
     simdjson::dom::array messages;
     if (a->root()["messages"].get_array().get(messages) != simdjson::SUCCESS)
-      return fail(errc::backend_unavailable, "Slack conversations.history → an answer without messages");
+      return fail(errc::backend_unavailable, "Slack " + method + " → an answer without messages");
     for (auto el : messages) {
       simdjson::dom::object o;
       if (el.get_object().get(o) != simdjson::SUCCESS) continue;
@@ -41,7 +42,7 @@ result<void> channel_history::walk(const std::optional<std::string>& oldest, Tak
 
 result<page> channel_history::newest(std::size_t limit) {
   std::vector<message> newest_first;
-  auto walked = walk(std::nullopt, [&](message m) {
+  auto walked = walk("conversations.history", {}, [&](message m) {
     newest_first.push_back(std::move(m));
     return newest_first.size() < limit;
   });
@@ -54,7 +55,7 @@ result<page> channel_history::newest(std::size_t limit) {
 
 result<std::vector<message>> channel_history::all_after(const std::string& since) {
   std::vector<message> newest_first;
-  auto walked = walk(since, [&](message m) {
+  auto walked = walk("conversations.history", {{"oldest", since}}, [&](message m) {
     newest_first.push_back(std::move(m));
     return true;
   });
@@ -87,23 +88,11 @@ result<std::string> channel_history::latest_ts() {
 
 result<std::vector<message>> channel_history::thread(const std::string& parent_ts) {
   std::vector<message> out;
-  std::string next;
-  do {
-    form_fields f{{"channel", channel_}, {"ts", parent_ts}, {"limit", page_size}};
-    if (!next.empty()) f.emplace_back("cursor", next);
-    auto a = api_.read("conversations.replies", f);
-    if (!a) return a.error();
-    simdjson::dom::array messages;
-    if (a->root()["messages"].get_array().get(messages) != simdjson::SUCCESS)
-      return fail(errc::backend_unavailable, "Slack conversations.replies → an answer without messages");
-    for (auto el : messages) {
-      simdjson::dom::object o;
-      if (el.get_object().get(o) != simdjson::SUCCESS) continue;
-      auto m = to_message(o, topic_, self_);
-      if (m && m->backend_msg_id != parent_ts) out.push_back(std::move(*m));
-    }
-    next = next_cursor_of(*a);
-  } while (!next.empty());
+  auto walked = walk("conversations.replies", {{"ts", parent_ts}}, [&](message m) {
+    if (m.backend_msg_id != parent_ts) out.push_back(std::move(m));
+    return true;
+  });
+  if (!walked) return walked.error();
   return out;
 }
 

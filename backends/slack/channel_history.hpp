@@ -34,10 +34,11 @@ class channel_history {
   [[nodiscard]] result<std::vector<message>> thread(const std::string& parent_ts);
 
  private:
-  /// Pages newest first from `oldest` (or the beginning), calling `take` on
-  /// each message that counts until it returns false.
+  /// Pages through `method` (`fields` plus `channel`, `limit` and each
+  /// page's cursor), calling `take` on each message that counts, in the
+  /// order Slack lists them, until it returns false.
   template <class Take>
-  [[nodiscard]] result<void> walk(const std::optional<std::string>& oldest, Take&& take);
+  [[nodiscard]] result<void> walk(const std::string& method, form_fields fields, Take&& take);
 
   slack_api& api_;
   std::string channel_;

@@ -1,24 +1,10 @@
 #include "backends/slack/slack_config.hpp"
 
-#include <cstdlib>
-#include <optional>
-
 #include "src/util/url.hpp"
 
 namespace parley::slack {
 
 namespace {
-
-/// The value of `key`, else of the variable `key_env` names (default
-/// `fallback_env`), else nullopt.
-std::optional<std::string> token(config::map_reader& r, const std::string& key, const char* fallback_env) {
-  std::string env_name = fallback_env;
-  if (auto e = r.string(key + "_env", false)) env_name = *e;
-  if (auto v = r.string(key, false)) return v;
-  const char* env = std::getenv(env_name.c_str());
-  if (env != nullptr && *env != '\0') return std::string(env);
-  return std::nullopt;
-}
 
 void read_api_url(config::map_reader& r, slack_config& out) {
   auto u = r.string("api_url", false);
@@ -68,8 +54,8 @@ std::string slack_config::channel_of(const std::string& topic) const {
 slack_config slack_config::parse(const config::value& v, std::vector<config::problem>& problems) {
   slack_config out;
   config::map_reader r(v, "backend_config", problems);
-  if (auto t = token(r, "bot_token", "PARLEY_SLACK_BOT_TOKEN")) out.bot_token = *t;
-  if (auto t = token(r, "app_token", "PARLEY_SLACK_APP_TOKEN")) out.app_token = *t;
+  if (auto t = r.secret("bot_token", "PARLEY_SLACK_BOT_TOKEN")) out.bot_token = *t;
+  if (auto t = r.secret("app_token", "PARLEY_SLACK_APP_TOKEN")) out.app_token = *t;
   read_api_url(r, out);
   read_channel_map(r, out);
   read_display(r, out);
