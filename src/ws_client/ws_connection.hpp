@@ -17,6 +17,10 @@ namespace parley::ws {
 struct ws_settings {
   /// Resolving, connecting, the TLS and the WebSocket handshakes together.
   std::chrono::milliseconds handshake_timeout{10'000};
+  /// Silence after which the connection is declared dead; a ping goes out at
+  /// half of it, so a live peer always answers in time. Catches a socket that
+  /// died without a FIN (a NAT dropping state, a server host gone).
+  std::chrono::milliseconds idle_timeout{60'000};
   /// A bigger incoming message fails the connection (close 1009). Discord's
   /// READY for a large guild runs to megabytes, so the default is generous.
   std::size_t max_message_bytes = 16 * 1024 * 1024;

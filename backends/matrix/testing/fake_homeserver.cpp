@@ -1,13 +1,5 @@
 #include "backends/matrix/testing/fake_homeserver.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
 #include <stdexcept>
 
 #include "backends/matrix/json_doc.hpp"
@@ -15,68 +7,14 @@
 
 namespace parley::matrix::testing {
 
-namespace {
-
-/// Reads the child's first line (`PORT <n>`) within a few seconds.
-int read_port(int fd) {
-  std::string line;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (line.find('\n') == std::string::npos) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) throw std::runtime_error("the fake homeserver did not print its port");
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-    char buf[256];
-    const auto n = ::read(fd, buf, sizeof buf);
-    if (n <= 0) throw std::runtime_error("the fake homeserver exited before printing its port");
-    line.append(buf, static_cast<std::size_t>(n));
-  }
-  if (line.rfind("PORT ", 0) != 0) throw std::runtime_error("unexpected first line from the fake: " + line);
-  return std::stoi(line.substr(5));
-}
-
-}  // namespace
-
 fake_homeserver::fake_homeserver(std::vector<std::string> extra_args) {
   std::vector<std::string> args{"/usr/bin/python3", PARLEY_MATRIX_FAKE, "--port", "0"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    // The fake dies with the test, even one that crashes, and keeps no copy
-    // of the test's stdout open (a pipe reading it would never end).
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-    ::dup2(fds[1], 1);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(fds[1]);
-  if (pid_ < 0) {
-    ::close(fds[0]);
-    throw std::runtime_error("could not start /usr/bin/python3 for the fake homeserver");
-  }
-  try {
-    url_ = "http://127.0.0.1:" + std::to_string(read_port(fds[0]));
-  } catch (...) {
-    ::close(fds[0]);
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    throw;
-  }
-  ::close(fds[0]);
+  process_ = std::make_unique<parley::testing::child_server>(std::move(args));
+  url_ = "http://127.0.0.1:" + std::to_string(process_->port());
 }
 
-fake_homeserver::~fake_homeserver() {
-  client_.stop();
-  if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
-  }
-}
+fake_homeserver::~fake_homeserver() { client_.stop(); }
 
 std::string fake_homeserver::control(const std::string& method, const std::string& path, const std::string& body) {
   http::http_request req;

@@ -1,12 +1,11 @@
 #pragma once
 
-#include <sys/types.h>
-
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "src/http_client/http_client.hpp"
+#include "tests/support/child_server.hpp"
 
 namespace parley::matrix::testing {
 
@@ -39,7 +38,7 @@ class fake_homeserver {
   token mint_token(const std::string& user);
 
  private:
-  pid_t pid_ = -1;
+  std::unique_ptr<parley::testing::child_server> process_;
   std::string url_;
   http::http_client client_;
 };
