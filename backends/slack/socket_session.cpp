@@ -168,9 +168,10 @@ socket_session::ending socket_session::serve(ws::ws_connection& conn) {
   while (!stopping_) {
     auto frame = conn.receive(receive_slice);
     if (!frame) {
+      if (stopping_) return ending::stopping;
       const auto closed = conn.closed();
       log::info(component, "Socket Mode closed (" + std::to_string(closed ? closed->code : 1006) + "); reconnecting");
-      return stopping_ ? ending::stopping : ending::closed;
+      return ending::closed;
     }
     if (!*frame) continue;
     const ending how = on_frame(conn, **frame);

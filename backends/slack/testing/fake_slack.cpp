@@ -1,57 +1,20 @@
 #include "backends/slack/testing/fake_slack.hpp"
 
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <simdjson.h>
 
-#include <cstdio>
 #include <stdexcept>
+#include <vector>
 
 #include "src/json/writer.hpp"
 
 namespace parley::slack::testing {
 
-fake_slack::fake_slack() {
-  int out[2];
-  if (::pipe(out) != 0) throw std::runtime_error("pipe failed");
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlives a crashed test
-    ::dup2(out[1], STDOUT_FILENO);
-    ::close(out[0]);
-    ::close(out[1]);
-    ::execl("/usr/bin/python3", "python3", PARLEY_SLACK_FAKE, "--port", "0", static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(out[1]);
-  if (pid_ < 0) {
-    ::close(out[0]);
-    throw std::runtime_error("fork failed");
-  }
-  // The first line is `PORT <n>`; the pipe then closes on our side only.
-  FILE* in = ::fdopen(out[0], "r");
-  char line[64] = {};
-  const bool got = in != nullptr && std::fgets(line, sizeof line, in) != nullptr;
-  if (in != nullptr) std::fclose(in);
-  int port = 0;
-  if (!got || std::sscanf(line, "PORT %d", &port) != 1) {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    throw std::runtime_error("the fake Slack did not start (is python3-aiohttp installed?)");
-  }
-  url_ = "http://127.0.0.1:" + std::to_string(port);
-}
+fake_slack::fake_slack()
+    : process_(std::make_unique<parley::testing::child_server>(
+          std::vector<std::string>{"/usr/bin/python3", PARLEY_SLACK_FAKE, "--port", "0"})),
+      url_("http://127.0.0.1:" + std::to_string(process_->port())) {}
 
-fake_slack::~fake_slack() {
-  client_.stop();
-  if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
-  }
-}
+fake_slack::~fake_slack() { client_.stop(); }
 
 std::string fake_slack::control(const std::string& method, const std::string& path, const std::string& json_body) {
   http::http_request req;

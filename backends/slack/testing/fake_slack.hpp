@@ -1,10 +1,10 @@
 #pragma once
 
-#include <sys/types.h>
-
+#include <memory>
 #include <string>
 
 #include "src/http_client/http_client.hpp"
+#include "tests/support/child_server.hpp"
 
 namespace parley::slack::testing {
 
@@ -29,7 +29,7 @@ class fake_slack {
   [[nodiscard]] static std::string member(const std::string& json, const std::string& key);
 
  private:
-  pid_t pid_ = -1;
+  std::unique_ptr<parley::testing::child_server> process_;
   std::string url_;
   http::http_client client_;
 };
