@@ -30,6 +30,7 @@ class ControlApi:
             web.post("/_fake/drop", self.drop),
             web.post("/_fake/disconnect", self.disconnect),
             web.post("/_fake/frame", self.frame),
+            web.post("/_fake/redeliver", self.redeliver),
             web.post("/_fake/scopes", self.scopes),
             web.get("/_fake/acks", self.acks),
             web.get("/_fake/calls", self.calls),
@@ -113,6 +114,14 @@ class ControlApi:
         data, binary = frames[kind]
         n = await self.sockets.broadcast_raw(data if isinstance(data, bytes) else data, binary)
         return web.json_response({"sent": n, "envelope_id": eid})
+
+    async def redeliver(self, request):
+        """{"channel"}: the channel's newest message once more, in a new envelope
+        with retry_attempt 1, as Slack resends an event whose ack it missed."""
+        body = await json_body(request)
+        ch = self.store.channel(body["channel"])
+        eid = self.sockets.emit(ch.id, ch.messages[-1], attempt=1)
+        return web.json_response({"envelope_id": eid})
 
     async def scopes(self, request):
         """{"token", "scopes": [...]}: sets (or adds) a bot token with these scopes."""

@@ -201,6 +201,11 @@ async def socket_checks(http, s):
     check(retry["envelope_id"] == env2["envelope_id"] and retry["retry_attempt"] == 1,
           "an envelope not acked in time is sent again with retry_attempt 1")
     await ws.send_str(json.dumps({"envelope_id": env2["envelope_id"]}))
+    again = await s.control("POST", "redeliver", {"channel": "C0LIVE"})
+    env3 = await next_json(ws)
+    check(env3["envelope_id"] == again["envelope_id"] and env3["retry_attempt"] == 1 and
+          env3["payload"]["event"]["ts"] == human["ts"], "redeliver resends the newest message with retry_attempt 1")
+    await ws.send_str(json.dumps({"envelope_id": env3["envelope_id"]}))
     await s.control("POST", "disconnect", {"reason": "refresh_requested", "close_after_s": 0.5})
     disc = await next_json(ws)
     check(disc["type"] == "disconnect" and disc["reason"] == "refresh_requested", "a disconnect envelope on demand")

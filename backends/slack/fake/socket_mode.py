@@ -86,7 +86,7 @@ class SocketMode:
         self.next_conn += 1
         return ws
 
-    def emit(self, channel, msg):
+    def emit(self, channel, msg, attempt=0):
         """An events_api envelope for a message event, to one connection (or
         none: Slack drops events while no connection is open)."""
         event = {k: v for k, v in msg.items() if not k.startswith("_")}
@@ -95,7 +95,7 @@ class SocketMode:
                    "type": "event_callback", "event_id": "Ev" + secrets.token_hex(5).upper(),
                    "event_time": int(float(msg["ts"])),
                    "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}]}
-        self.envelope("events_api", payload)
+        return self.envelope("events_api", payload, attempt)
 
     def envelope(self, kind, payload, attempt=0, eid=None):
         ws = self.pick()
