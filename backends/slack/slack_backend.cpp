@@ -102,6 +102,7 @@ result<void> slack_backend::connect(const slack_config& cfg) {
 }
 
 void slack_backend::disconnect() {
+  stopped_ = true;  // ends a post waiting for its budget
   if (session_) session_->clear();
   if (api_) api_->stop();
   if (session_) session_->stop();
@@ -150,6 +151,8 @@ result<stored_post> slack_backend::post(const post_request& req) {
   const auto& text = std::find_if(fields.begin(), fields.end(), [](const auto& kv) { return kv.first == "text"; })->second;
   if (code_points(text) > max_text_chars)
     return fail(errc::payload_too_large, "a Slack message holds at most 40000 characters once escaped");
+  if (auto turn = post_budget::of(cfg_.bot_token, fields.front().second, cfg_.rate)->acquire(stopped_); !turn)
+    return turn.error();
   auto a = api_->write("chat.postMessage", fields);
   if (!a) return a.error();
   simdjson::dom::object msg;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,6 +50,7 @@ class slack_backend final : public backend {
   bool as_username_ = false;
   std::unique_ptr<slack_api> api_;
   std::unique_ptr<socket_session> session_;
+  std::atomic<bool> stopped_{false};
 };
 
 }  // namespace parley::slack

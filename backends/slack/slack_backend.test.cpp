@@ -207,3 +207,19 @@ TEST_CASE("slack: channel_map routes a topic to its channel", "[slack]") {
   CHECK_THAT(shared_fake().control("GET", "channels/C0MAPPED"), Catch::Contains("via the map"));
   CHECK(fetch_ok(*b, "ctx").messages.at(0).topic == "ctx");
 }
+
+TEST_CASE("slack: a burst of posts from two backends on one token queues on the channel's budget", "[slack][budget]") {
+  slack_harness h;
+  auto cfg = h.config();
+  cfg.rate = {10.0, 2};
+  auto a = connect_slack(cfg);
+  auto b = connect_slack(cfg);
+  const auto t = h.fresh_topic();
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 3; ++i) {
+    conformance::post_ok(*a, t, "a" + std::to_string(i));
+    conformance::post_ok(*b, t, "b" + std::to_string(i));
+  }
+  CHECK(std::chrono::steady_clock::now() - start >= 350ms);  // 2 at once, 4 more at 10/s
+  CHECK(fetch_ok(*a, t).messages.size() == 6);
+}

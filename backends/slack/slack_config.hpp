@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/slack/post_budget.hpp"
 #include "src/config/value.hpp"
 
 namespace parley::slack {
@@ -36,6 +37,9 @@ struct slack_config {
   std::map<std::string, std::string> channel_map;
   /// How the agent's handle is shown.
   handle_display display = handle_display::automatic;
+  /// The posting budget per channel (`post_rate_per_minute`, 60; 0: none,
+  /// and `post_burst`, 10): a burst of posts queues instead of meeting 429s.
+  post_rate rate;
   /// The longest one Web API call may take.
   std::chrono::milliseconds request_timeout{30'000};
 

@@ -47,8 +47,11 @@ TEST_CASE("slack config: the original's keys and defaults", "[slack][config]") {
   CHECK(cfg.channel_map.empty());
   CHECK(cfg.display == handle_display::automatic);
   CHECK(cfg.channel_of("C0123") == "C0123");
+  CHECK(cfg.rate.per_second == 1.0);
+  CHECK(cfg.rate.burst == 10);
 
-  auto v = config_of({{"bot_token", "xoxb-1"}, {"api_url", "http://127.0.0.1:9/api/"}, {"handle_display", "prefix"}});
+  auto v = config_of({{"bot_token", "xoxb-1"}, {"api_url", "http://127.0.0.1:9/api/"}, {"handle_display", "prefix"},
+                      {"post_rate_per_minute", "0"}, {"post_burst", "3"}});
   auto map = config::value::map();
   map.set("ctx", config::value::scalar("C0CTX"));
   map.set("parley-presence", config::value::scalar("C0PRES"));
@@ -60,6 +63,8 @@ TEST_CASE("slack config: the original's keys and defaults", "[slack][config]") {
   CHECK(cfg.channel_of("parley-presence") == "C0PRES");
   CHECK(cfg.channel_of("other") == "other");
   CHECK(cfg.display == handle_display::prefix);
+  CHECK(cfg.rate.per_second == 0.0);
+  CHECK(cfg.rate.burst == 3);
 }
 
 TEST_CASE("slack config: tokens from the environment, never in a problem", "[slack][config]") {

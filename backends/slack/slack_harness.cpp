@@ -16,6 +16,7 @@ slack_config fake_config() {
   cfg.bot_token = "xoxb-fake";
   cfg.app_token = "xapp-fake";
   cfg.request_timeout = std::chrono::milliseconds(10'000);
+  cfg.rate = {1000.0, 100};  // the fake has no post limit; the budget still runs
   return cfg;
 }
 
