@@ -48,13 +48,14 @@ post_budget::post_budget(const post_rate& rate) : state_(std::make_shared<state>
 std::shared_ptr<post_budget> post_budget::of(const std::string& bot_token, const std::string& channel,
                                              const post_rate& rate) {
   static std::mutex mu;
-  static std::map<std::string, std::weak_ptr<post_budget>> budgets;
+  // Kept for the process's life: a budget forgotten between two posts would
+  // hand out a fresh burst each time. One small entry per channel posted to.
+  static std::map<std::string, std::shared_ptr<post_budget>> budgets;
   const std::string key = sha256_hex(bot_token) + "/" + channel;
   std::lock_guard lock(mu);
-  if (auto existing = budgets[key].lock()) return existing;
-  auto made = std::make_shared<post_budget>(rate);
-  budgets[key] = made;
-  return made;
+  auto& budget = budgets[key];
+  if (!budget) budget = std::make_shared<post_budget>(rate);
+  return budget;
 }
 
 result<void> post_budget::acquire(const std::atomic<bool>& stopped) {
