@@ -158,12 +158,15 @@ bool socket_session::await_hello(ws::ws_connection& conn) {
 socket_session::ending socket_session::serve(ws::ws_connection& conn) {
   if (!await_hello(conn)) return stopping_ ? ending::stopping : ending::closed;
   const bool reconnect = sessions_.fetch_add(1) > 0;
-  if (reconnect) fill_gaps();
   {
     std::lock_guard lock(mu_);
     connected_ = true;
     cv_.notify_all();
   }
+  // After hello, so that a subscription added from here on is covered by
+  // the socket, and every one added before by the fill. Events that come
+  // meanwhile wait in the connection's queue and are routed after it.
+  if (reconnect) fill_gaps();
   report(health::connected, "Slack Socket Mode connected");
   while (!stopping_) {
     auto frame = conn.receive(receive_slice);

@@ -93,3 +93,23 @@ TEST_CASE("slack session: a wrong app token fails subscribe at once as bad crede
   CHECK(sub.error().message == "Slack apps.connections.open → invalid_auth");
   CHECK(std::chrono::steady_clock::now() - start < 5s);
 }
+
+TEST_CASE("slack session: a subscription made while the socket reconnects misses nothing", "[slack][session]") {
+  slack_harness h;
+  auto b = connect_slack(h.config());
+  conformance::collecting_sink first_sink;
+  auto first = conformance::subscribe_ok(*b, h.fresh_topic(), first_sink);
+  const auto t = h.fresh_topic();
+  shared_fake().control("POST", "drop");
+  conformance::collecting_sink sink;
+  auto sub = conformance::subscribe_ok(*b, t, sink);  // most likely before the new hello
+  const auto a = shared_fake().post_as_human(t, "during");
+  auto got = sink.wait_for(1, 10s);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].backend_msg_id == a);
+  const auto c = shared_fake().post_as_human(t, "after");
+  got = sink.wait_for(2, 10s);
+  REQUIRE(got.size() == 2);
+  CHECK(got[1].backend_msg_id == c);
+  CHECK(sink.wait_for(3, 300ms).size() == 2);
+}
