@@ -32,8 +32,8 @@ struct listening {
   /// message (and nothing else) arrived.
   bool next_message_arrives(const std::string& kind) {
     const auto before = sink.snapshot().size();
-    last_envelope = fake_slack::member(shared_fake().control("POST", "frame", R"({"kind":")" + kind + R"("})"),
-                                       "envelope_id");
+    last_envelope = fake_slack::member(
+        shared_fake().control("POST", "frame", R"({"kind":")" + kind + R"("})"), "envelope_id");
     const auto ts = shared_fake().post_as_human(topic, "after " + kind);
     auto got = sink.wait_for(before + 1, 10s);
     return got.size() == before + 1 && got.back().backend_msg_id == ts;
@@ -42,10 +42,11 @@ struct listening {
 
 }  // namespace
 
-TEST_CASE("slack bad input: malformed frames are skipped, the connection stays", "[slack][bad_input]") {
+TEST_CASE("slack bad input: malformed frames are skipped, the connection stays",
+          "[slack][bad_input]") {
   listening l;
-  for (const char* kind :
-       {"not_json", "json_array", "no_type", "no_payload", "unknown_type", "binary", "unknown_channel", "huge"}) {
+  for (const char* kind : {"not_json", "json_array", "no_type", "no_payload", "unknown_type",
+                           "binary", "unknown_channel", "huge"}) {
     INFO(kind);
     CHECK(l.next_message_arrives(kind));
     CHECK(l.b->sessions() == 1);
@@ -81,7 +82,8 @@ TEST_CASE("slack bad input: every envelope that names an id is acked", "[slack][
           simdjson::SUCCESS);
   for (auto id : unacked) CHECK(std::string(id.get_string().value()).rfind("bad-", 0) == 0);
   simdjson::dom::array acked;
-  REQUIRE(parser.parse(shared_fake().control("GET", "acks"))["acks"].get_array().get(acked) == simdjson::SUCCESS);
+  REQUIRE(parser.parse(shared_fake().control("GET", "acks"))["acks"].get_array().get(acked) ==
+          simdjson::SUCCESS);
   bool found = false;
   for (auto id : acked) found = found || id.get_string().value() == l.last_envelope;
   CHECK(found);  // even an event for a channel nobody subscribed is acked

@@ -48,7 +48,8 @@ result<page> channel_history::newest(std::size_t limit) {
   });
   if (!walked) return walked.error();
   page p;
-  p.messages.assign(std::make_move_iterator(newest_first.rbegin()), std::make_move_iterator(newest_first.rend()));
+  p.messages.assign(std::make_move_iterator(newest_first.rbegin()),
+                    std::make_move_iterator(newest_first.rend()));
   p.next_cursor = p.messages.empty() ? cursor{"0"} : p.messages.back().cursor;
   return p;
 }
@@ -69,7 +70,8 @@ result<page> channel_history::after(const std::string& since, std::size_t limit)
   if (!all) return all.error();
   page p;
   const std::size_t n = std::min(limit, all->size());
-  p.messages.assign(std::make_move_iterator(all->begin()), std::make_move_iterator(all->begin() + n));
+  p.messages.assign(std::make_move_iterator(all->begin()),
+                    std::make_move_iterator(all->begin() + n));
   p.next_cursor = p.messages.empty() ? cursor{since} : p.messages.back().cursor;
   return p;
 }

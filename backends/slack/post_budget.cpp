@@ -45,8 +45,8 @@ post_budget::post_budget(const post_rate& rate) : state_(std::make_shared<state>
   state_->tokens = state_->rate.burst;
 }
 
-std::shared_ptr<post_budget> post_budget::of(const std::string& bot_token, const std::string& channel,
-                                             const post_rate& rate) {
+std::shared_ptr<post_budget> post_budget::of(const std::string& bot_token,
+                                             const std::string& channel, const post_rate& rate) {
   static std::mutex mu;
   // Kept for the process's life: a budget forgotten between two posts would
   // hand out a fresh burst each time. One small entry per channel posted to.
@@ -65,7 +65,8 @@ result<void> post_budget::acquire(const std::atomic<bool>& stopped) {
     if (wait.count() == 0) return {};
     std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(wait, stop_check));
   }
-  return fail(errc::not_connected, "Slack chat.postMessage → stopped while waiting for the channel's post budget");
+  return fail(errc::not_connected,
+              "Slack chat.postMessage → stopped while waiting for the channel's post budget");
 }
 
 }  // namespace parley::slack

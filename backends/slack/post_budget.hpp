@@ -26,7 +26,8 @@ struct post_rate {
 class post_budget {
  public:
   /// The process-wide budget of `bot_token` in `channel`.
-  [[nodiscard]] static std::shared_ptr<post_budget> of(const std::string& bot_token, const std::string& channel,
+  [[nodiscard]] static std::shared_ptr<post_budget> of(const std::string& bot_token,
+                                                       const std::string& channel,
                                                        const post_rate& rate);
 
   explicit post_budget(const post_rate& rate);

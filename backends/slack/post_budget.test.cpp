@@ -9,7 +9,8 @@ using namespace parley::slack;
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
-TEST_CASE("slack post budget: a burst goes out at once, the rest at the sustained rate", "[slack][budget]") {
+TEST_CASE("slack post budget: a burst goes out at once, the rest at the sustained rate",
+          "[slack][budget]") {
   std::atomic<bool> stopped{false};
   post_budget budget({20.0, 5});
   const auto start = clock_type::now();
@@ -19,7 +20,8 @@ TEST_CASE("slack post budget: a burst goes out at once, the rest at the sustaine
   CHECK(clock_type::now() - start >= 180ms);  // 4 more at 20/s
 }
 
-TEST_CASE("slack post budget: shared per token and channel, the token never kept", "[slack][budget]") {
+TEST_CASE("slack post budget: shared per token and channel, the token never kept",
+          "[slack][budget]") {
   const post_rate rate{1.0, 1};
   auto a = post_budget::of("xoxb-secret", "C1", rate);
   CHECK(post_budget::of("xoxb-secret", "C1", rate) == a);
@@ -27,7 +29,8 @@ TEST_CASE("slack post budget: shared per token and channel, the token never kept
   CHECK(post_budget::of("xoxb-other", "C1", rate) != a);
 }
 
-TEST_CASE("slack post budget: a waiting post ends when the backend stops; 0 means no budget", "[slack][budget]") {
+TEST_CASE("slack post budget: a waiting post ends when the backend stops; 0 means no budget",
+          "[slack][budget]") {
   std::atomic<bool> stopped{false};
   post_budget slow({0.1, 1});
   REQUIRE(slow.acquire(stopped));

@@ -8,14 +8,14 @@ namespace parley::slack {
 namespace {
 
 errc code_of(std::string_view error) {
-  if (error == "invalid_auth" || error == "not_authed" || error == "account_inactive" || error == "token_revoked" ||
-      error == "token_expired" || error == "missing_scope" || error == "not_allowed_token_type" ||
-      error == "no_permission" || error == "ekm_access_denied")
+  if (error == "invalid_auth" || error == "not_authed" || error == "account_inactive" ||
+      error == "token_revoked" || error == "token_expired" || error == "missing_scope" ||
+      error == "not_allowed_token_type" || error == "no_permission" || error == "ekm_access_denied")
     return errc::bad_credentials;
   if (error == "channel_not_found") return errc::no_such_topic;
   if (error == "msg_too_long") return errc::payload_too_large;
-  if (error == "ratelimited" || error == "internal_error" || error == "fatal_error" || error == "service_unavailable" ||
-      error == "request_timeout")
+  if (error == "ratelimited" || error == "internal_error" || error == "fatal_error" ||
+      error == "service_unavailable" || error == "request_timeout")
     return errc::backend_unavailable;
   return errc::invalid_argument;
 }
@@ -33,7 +33,8 @@ result<slack_answer> slack_answer::parse(std::string_view method, std::string_vi
   a.parser_ = std::make_unique<simdjson::dom::parser>();
   simdjson::dom::element root;
   const std::string label = "Slack " + std::string(method);
-  if (a.parser_->parse(utf8::repair(body)).get(root) != simdjson::SUCCESS || root.get_object().get(a.root_))
+  if (a.parser_->parse(utf8::repair(body)).get(root) != simdjson::SUCCESS ||
+      root.get_object().get(a.root_))
     return fail(errc::backend_unavailable, label + " → an answer that is not a JSON object");
   bool ok = false;
   if (a.root_["ok"].get_bool().get(ok) != simdjson::SUCCESS || !ok) {
@@ -46,12 +47,14 @@ result<slack_answer> slack_answer::parse(std::string_view method, std::string_vi
   return a;
 }
 
-std::string slack_answer::text(std::string_view key) const { return member_text(root_, key); }
+std::string slack_answer::text(std::string_view key) const {
+  return member_text(root_, key);
+}
 
 slack_api::slack_api(const slack_config& cfg) : cfg_(cfg) {}
 
-result<slack_answer> slack_api::call(const std::string& method, const form_fields& fields, const std::string& token,
-                                     const http::retry_policy& policy) {
+result<slack_answer> slack_api::call(const std::string& method, const form_fields& fields,
+                                     const std::string& token, const http::retry_policy& policy) {
   http::http_request req;
   req.method = "POST";
   req.url = cfg_.api_url + "/" + method;
@@ -78,15 +81,17 @@ result<slack_answer> slack_api::write(const std::string& method, const form_fiel
 
 result<std::string> slack_api::open_connection() {
   if (cfg_.app_token.empty())
-    return fail(errc::invalid_config,
-                "Slack live delivery needs an app-level token (xapp-…, scope connections:write): set "
-                "backend_config.app_token or $PARLEY_SLACK_APP_TOKEN");
+    return fail(
+        errc::invalid_config,
+        "Slack live delivery needs an app-level token (xapp-…, scope connections:write): set "
+        "backend_config.app_token or $PARLEY_SLACK_APP_TOKEN");
   auto policy = http::retry_policy::retry_safe();
   policy.transport_attempts = 1;  // the session loop backs off itself
   auto a = call("apps.connections.open", {}, cfg_.app_token, policy);
   if (!a) return a.error();
   auto u = a->text("url");
-  if (u.empty()) return fail(errc::backend_unavailable, "Slack apps.connections.open → an answer without url");
+  if (u.empty())
+    return fail(errc::backend_unavailable, "Slack apps.connections.open → an answer without url");
   return u;
 }
 

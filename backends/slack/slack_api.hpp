@@ -60,7 +60,8 @@ class slack_api {
 
  private:
   [[nodiscard]] result<slack_answer> call(const std::string& method, const form_fields& fields,
-                                          const std::string& token, const http::retry_policy& policy);
+                                          const std::string& token,
+                                          const http::retry_policy& policy);
 
   slack_config cfg_;
   http::http_client client_;

@@ -68,11 +68,17 @@ slack_backend::slack_backend() {
   caps_.zero_cursor = "0";
 }
 
-slack_backend::~slack_backend() { disconnect(); }
+slack_backend::~slack_backend() {
+  disconnect();
+}
 
-const parley::capabilities& slack_backend::capabilities() const noexcept { return caps_; }
+const parley::capabilities& slack_backend::capabilities() const noexcept {
+  return caps_;
+}
 
-void slack_backend::set_health_listener(health_listener listener) { health_listener_ = std::move(listener); }
+void slack_backend::set_health_listener(health_listener listener) {
+  health_listener_ = std::move(listener);
+}
 
 result<void> slack_backend::connect(const config::value& backend_config) {
   return connect_typed<slack_config>(*this, backend_config, "Slack");
@@ -91,13 +97,17 @@ result<void> slack_backend::connect(const slack_config& cfg) {
   as_username_ = cfg_.display == handle_display::username ||
                  (cfg_.display == handle_display::automatic && customize);
   if (cfg_.display == handle_display::username && !who->scopes.empty() && !customize)
-    log::warn(component, "handle_display: username, but the bot token lacks chat:write.customize; Slack will "
-                         "show the bot's own name");
+    log::warn(component,
+              "handle_display: username, but the bot token lacks chat:write.customize; Slack will "
+              "show the bot's own name");
   if (cfg_.app_token.empty())
-    log::warn(component, "no app_token (or $PARLEY_SLACK_APP_TOKEN): posts and history work, live delivery does not");
-  session_ = std::make_unique<socket_session>(*api_, self_, [this](health h, const std::string& why) {
-    if (health_listener_) health_listener_(h, why);
-  });
+    log::warn(component,
+              "no app_token (or $PARLEY_SLACK_APP_TOKEN): posts and history work, live delivery "
+              "does not");
+  session_ =
+      std::make_unique<socket_session>(*api_, self_, [this](health h, const std::string& why) {
+        if (health_listener_) health_listener_(h, why);
+      });
   return {};
 }
 
@@ -113,7 +123,8 @@ result<void> slack_backend::check_connected() const {
   return {};
 }
 
-result<std::unique_ptr<subscription>> slack_backend::subscribe(const std::string& topic, subscription_sink& sink) {
+result<std::unique_ptr<subscription>> slack_backend::subscribe(const std::string& topic,
+                                                               subscription_sink& sink) {
   if (auto c = check_connected(); !c) return c.error();
   if (auto started = session_->ensure_started(socket_start_wait); !started) return started.error();
   const std::string channel = cfg_.channel_of(topic);
@@ -135,7 +146,8 @@ form_fields slack_backend::post_fields(const post_request& req) const {
   f.emplace_back("text", text);
   if (req.in_reply_to) {
     f.emplace_back("thread_ts", *req.in_reply_to);
-    f.emplace_back("reply_broadcast", "true");  // the reply shows in the channel, where history reads
+    f.emplace_back("reply_broadcast",
+                   "true");  // the reply shows in the channel, where history reads
   }
   return f;
 }
@@ -143,15 +155,22 @@ form_fields slack_backend::post_fields(const post_request& req) const {
 result<stored_post> slack_backend::post(const post_request& req) {
   if (auto c = check_connected(); !c) return c.error();
   if (req.content.size() > max_content_bytes)
-    return fail(errc::payload_too_large, "a Slack message holds at most " + std::to_string(max_content_bytes) +
-                                             " bytes here; this one has " + std::to_string(req.content.size()));
+    return fail(errc::payload_too_large,
+                "a Slack message holds at most " + std::to_string(max_content_bytes) +
+                    " bytes here; this one has " + std::to_string(req.content.size()));
   if (req.in_reply_to && !slack_ts::parse(*req.in_reply_to))
-    return fail(errc::invalid_argument, "in_reply_to \"" + *req.in_reply_to + "\" is not a Slack message ts");
+    return fail(errc::invalid_argument,
+                "in_reply_to \"" + *req.in_reply_to + "\" is not a Slack message ts");
   const auto fields = post_fields(req);
-  const auto& text = std::find_if(fields.begin(), fields.end(), [](const auto& kv) { return kv.first == "text"; })->second;
+  const auto& text = std::find_if(fields.begin(), fields.end(), [](const auto& kv) {
+                       return kv.first == "text";
+                     })->second;
   if (code_points(text) > max_text_chars)
-    return fail(errc::payload_too_large, "a Slack message holds at most 40000 characters once escaped");
-  if (auto turn = post_budget::of(cfg_.bot_token, fields.front().second, cfg_.rate)->acquire(stopped_); !turn)
+    return fail(errc::payload_too_large,
+                "a Slack message holds at most 40000 characters once escaped");
+  if (auto turn =
+          post_budget::of(cfg_.bot_token, fields.front().second, cfg_.rate)->acquire(stopped_);
+      !turn)
     return turn.error();
   auto a = api_->write("chat.postMessage", fields);
   if (!a) return a.error();
@@ -159,15 +178,17 @@ result<stored_post> slack_backend::post(const post_request& req) {
   if (a->root()["message"].get_object().get(msg) != simdjson::SUCCESS)
     return fail(errc::backend_unavailable, "Slack chat.postMessage → an answer without message");
   auto m = to_message(msg, req.topic, self_);
-  if (!m) return fail(errc::backend_unavailable, "Slack chat.postMessage → a message without a usable ts");
+  if (!m)
+    return fail(errc::backend_unavailable,
+                "Slack chat.postMessage → a message without a usable ts");
   return stored_post{std::move(*m), std::nullopt};
 }
 
 result<page> slack_backend::fetch_recent(const fetch_request& req) {
   if (auto c = check_connected(); !c) return c.error();
   if (req.since && !slack_ts::parse(req.since->text))
-    return fail(errc::malformed_cursor,
-                "cursor \"" + req.since->text + "\" of topic \"" + req.topic + "\" is not a Slack message ts");
+    return fail(errc::malformed_cursor, "cursor \"" + req.since->text + "\" of topic \"" +
+                                            req.topic + "\" is not a Slack message ts");
   const std::size_t limit = std::min(req.limit, caps_.max_page);
   if (limit == 0) {
     page empty;
@@ -178,7 +199,8 @@ result<page> slack_backend::fetch_recent(const fetch_request& req) {
   return req.since ? history.after(req.since->text, limit) : history.newest(limit);
 }
 
-result<std::vector<message>> slack_backend::thread_replies(const std::string& topic, const std::string& parent_ts) {
+result<std::vector<message>> slack_backend::thread_replies(const std::string& topic,
+                                                           const std::string& parent_ts) {
   if (auto c = check_connected(); !c) return c.error();
   if (!slack_ts::parse(parent_ts))
     return fail(errc::invalid_argument, "\"" + parent_ts + "\" is not a Slack message ts");

@@ -29,7 +29,8 @@ class slack_backend final : public backend {
 
   /// The replies of a thread (conversations.replies), oldest first, without
   /// the parent: what channel-level history does not show.
-  [[nodiscard]] result<std::vector<message>> thread_replies(const std::string& topic, const std::string& parent_ts);
+  [[nodiscard]] result<std::vector<message>> thread_replies(const std::string& topic,
+                                                            const std::string& parent_ts);
   /// True when posts show the handle as `username` (else as a prefix).
   [[nodiscard]] bool posts_as_username() const noexcept { return as_username_; }
   /// The bot user the token belongs to (auth.test).

@@ -52,7 +52,8 @@ TEST_CASE("slack: registered as backend slack", "[slack]") {
   CHECK(*b != nullptr);
 }
 
-TEST_CASE("slack: every Web API call is form-encoded; channel, oldest and email reach Slack", "[slack]") {
+TEST_CASE("slack: every Web API call is form-encoded; channel, oldest and email reach Slack",
+          "[slack]") {
   slack_harness h;
   auto b = connect_slack(h.config());
   const auto t = h.fresh_topic();
@@ -78,7 +79,8 @@ TEST_CASE("slack: resolve_identity names our bot and leaves other handles alone"
   CHECK(b->resolve_identity("claude-api")->backend_ref == "claude-api");
   auto missing = b->resolve_identity("nobody@example.com");
   REQUIRE_FALSE(missing);
-  CHECK_THAT(missing.error().message, Catch::Contains("Slack users.lookupByEmail → users_not_found"));
+  CHECK_THAT(missing.error().message,
+             Catch::Contains("Slack users.lookupByEmail → users_not_found"));
 }
 
 TEST_CASE("slack: cursors across a seconds boundary order as (seconds, suffix)", "[slack]") {
@@ -103,16 +105,20 @@ TEST_CASE("slack: the default window skips system messages to fill its limit", "
   conformance::post_ok(*b, t, "m1");
   conformance::post_ok(*b, t, "m2");
   for (int i = 0; i < 3; ++i)
-    shared_fake().control("POST", "post", R"({"channel":")" + t + R"(","subtype":"channel_join","text":"joined"})");
+    shared_fake().control("POST", "post",
+                          R"({"channel":")" + t + R"(","subtype":"channel_join","text":"joined"})");
   CHECK(contents(fetch_ok(*b, t, std::nullopt, 2)) == std::vector<std::string>{"m1", "m2"});
 }
 
-TEST_CASE("slack: catch-up over a large backlog returns the true oldest window, across 50-message pages", "[slack]") {
+TEST_CASE(
+    "slack: catch-up over a large backlog returns the true oldest window, across 50-message pages",
+    "[slack]") {
   slack_harness h;
   auto b = connect_slack(h.config());
   const auto t = h.fresh_topic();
   std::vector<std::string> ids;
-  for (int i = 0; i < 130; ++i) ids.push_back(shared_fake().post_as_human(t, "h" + std::to_string(i)));
+  for (int i = 0; i < 130; ++i)
+    ids.push_back(shared_fake().post_as_human(t, "h" + std::to_string(i)));
   auto p = fetch_ok(*b, t, ids[4], 10);
   REQUIRE(p.messages.size() == 10);
   CHECK(p.messages.front().content == "h5");
@@ -125,7 +131,8 @@ TEST_CASE("slack: catch-up over a large backlog returns the true oldest window, 
   CHECK(newest.messages.front().sender_handle == "U0HUMAN");
 }
 
-TEST_CASE("slack: handles show as a prefix without chat:write.customize, as username with it", "[slack]") {
+TEST_CASE("slack: handles show as a prefix without chat:write.customize, as username with it",
+          "[slack]") {
   slack_harness h;
   const auto t = h.fresh_topic();
   auto plain = connect_slack(fake_config());
@@ -145,7 +152,8 @@ TEST_CASE("slack: handles show as a prefix without chat:write.customize, as user
   CHECK(p.messages[1].content == "three");
 }
 
-TEST_CASE("slack: a reply is a thread reply shown in the channel; thread_replies reads a thread", "[slack]") {
+TEST_CASE("slack: a reply is a thread reply shown in the channel; thread_replies reads a thread",
+          "[slack]") {
   slack_harness h;
   auto b = connect_slack(h.config());
   const auto t = h.fresh_topic();
@@ -153,10 +161,12 @@ TEST_CASE("slack: a reply is a thread reply shown in the channel; thread_replies
   auto reply = b->post({t, "me", "reply", root});
   REQUIRE(reply);
   CHECK(reply->msg.in_reply_to == root);
-  shared_fake().control("POST", "post", R"({"channel":")" + t + R"(","text":"human in thread","thread_ts":")" +
-                                            root + R"("})");
+  shared_fake().control(
+      "POST", "post",
+      R"({"channel":")" + t + R"(","text":"human in thread","thread_ts":")" + root + R"("})");
   auto p = fetch_ok(*b, t);
-  CHECK(contents(p) == std::vector<std::string>{"root", "reply"});  // the thread-only reply is not at channel level
+  CHECK(contents(p) == std::vector<std::string>{
+                           "root", "reply"});  // the thread-only reply is not at channel level
   auto thread = b->thread_replies(t, root);
   REQUIRE(thread);
   REQUIRE(thread->size() == 2);
@@ -170,13 +180,15 @@ TEST_CASE("slack: 429 is waited out, Retry-After honoured, 500 ms without it", "
   slack_harness h;
   auto b = connect_slack(h.config());
   const auto t = h.fresh_topic();
-  shared_fake().control("POST", "rate_limit", R"({"count":1,"retry_after":null,"method":"chat.postMessage"})");
+  shared_fake().control("POST", "rate_limit",
+                        R"({"count":1,"retry_after":null,"method":"chat.postMessage"})");
   auto start = std::chrono::steady_clock::now();
   conformance::post_ok(*b, t, "after a bare 429");
   auto took = std::chrono::steady_clock::now() - start;
   CHECK(took >= 450ms);
   CHECK(took < 3s);
-  shared_fake().control("POST", "rate_limit", R"({"count":1,"retry_after":1,"method":"conversations.history"})");
+  shared_fake().control("POST", "rate_limit",
+                        R"({"count":1,"retry_after":1,"method":"conversations.history"})");
   start = std::chrono::steady_clock::now();
   CHECK(contents(fetch_ok(*b, t)) == std::vector<std::string>{"after a bare 429"});
   CHECK(std::chrono::steady_clock::now() - start >= 950ms);
@@ -208,7 +220,8 @@ TEST_CASE("slack: channel_map routes a topic to its channel", "[slack]") {
   CHECK(fetch_ok(*b, "ctx").messages.at(0).topic == "ctx");
 }
 
-TEST_CASE("slack: a burst of posts from two backends on one token queues on the channel's budget", "[slack][budget]") {
+TEST_CASE("slack: a burst of posts from two backends on one token queues on the channel's budget",
+          "[slack][budget]") {
   slack_harness h;
   auto cfg = h.config();
   cfg.rate = {10.0, 2};

@@ -24,7 +24,8 @@ void read_channel_map(config::map_reader& r, slack_config& out) {
   if (!m) return;
   for (const auto& [topic, channel] : *m) {
     if (channel.empty() || channel.find_first_of(" /?#&") != std::string::npos) {
-      r.report("channel_map", "the channel id of \"" + topic + "\" is not a Slack channel id: \"" + channel + "\"");
+      r.report("channel_map", "the channel id of \"" + topic + "\" is not a Slack channel id: \"" +
+                                  channel + "\"");
       continue;
     }
     out.channel_map[topic] = channel;
@@ -59,9 +60,11 @@ slack_config slack_config::parse(const config::value& v, std::vector<config::pro
   read_api_url(r, out);
   read_channel_map(r, out);
   read_display(r, out);
-  if (auto m = r.integer("post_rate_per_minute", 0, 60'000)) out.rate.per_second = static_cast<double>(*m) / 60.0;
+  if (auto m = r.integer("post_rate_per_minute", 0, 60'000))
+    out.rate.per_second = static_cast<double>(*m) / 60.0;
   if (auto b = r.integer("post_burst", 1, 10'000)) out.rate.burst = static_cast<int>(*b);
-  if (auto t = r.integer("request_timeout_ms", 1000, 600'000)) out.request_timeout = std::chrono::milliseconds(*t);
+  if (auto t = r.integer("request_timeout_ms", 1000, 600'000))
+    out.request_timeout = std::chrono::milliseconds(*t);
   if (out.bot_token.empty())
     r.report("bot_token", "is required (a bot token, xoxb-…), or set $PARLEY_SLACK_BOT_TOKEN");
   r.finish();

@@ -47,7 +47,8 @@ struct slack_config {
   [[nodiscard]] std::string channel_of(const std::string& topic) const;
 
   /// Reads and validates; problems carry paths under `backend_config`.
-  [[nodiscard]] static slack_config parse(const config::value& v, std::vector<config::problem>& problems);
+  [[nodiscard]] static slack_config parse(const config::value& v,
+                                          std::vector<config::problem>& problems);
 };
 
 }  // namespace parley::slack

@@ -26,7 +26,8 @@ std::string problems_text(const std::vector<config::problem>& problems) {
 /// The token variables unset for the test and after it.
 struct no_token_env {
   static void clear() {
-    for (const char* n : {"PARLEY_SLACK_BOT_TOKEN", "PARLEY_SLACK_APP_TOKEN", "MY_BOT", "MY_APP"}) ::unsetenv(n);
+    for (const char* n : {"PARLEY_SLACK_BOT_TOKEN", "PARLEY_SLACK_APP_TOKEN", "MY_BOT", "MY_APP"})
+      ::unsetenv(n);
   }
   no_token_env() { clear(); }
   ~no_token_env() { clear(); }
@@ -39,7 +40,8 @@ struct no_token_env {
 TEST_CASE("slack config: the original's keys and defaults", "[slack][config]") {
   no_token_env env;
   std::vector<config::problem> problems;
-  auto cfg = slack_config::parse(config_of({{"bot_token", "xoxb-1"}, {"app_token", "xapp-1"}}), problems);
+  auto cfg =
+      slack_config::parse(config_of({{"bot_token", "xoxb-1"}, {"app_token", "xapp-1"}}), problems);
   CHECK(problems.empty());
   CHECK(cfg.bot_token == "xoxb-1");
   CHECK(cfg.app_token == "xapp-1");
@@ -50,8 +52,11 @@ TEST_CASE("slack config: the original's keys and defaults", "[slack][config]") {
   CHECK(cfg.rate.per_second == 1.0);
   CHECK(cfg.rate.burst == 10);
 
-  auto v = config_of({{"bot_token", "xoxb-1"}, {"api_url", "http://127.0.0.1:9/api/"}, {"handle_display", "prefix"},
-                      {"post_rate_per_minute", "0"}, {"post_burst", "3"}});
+  auto v = config_of({{"bot_token", "xoxb-1"},
+                      {"api_url", "http://127.0.0.1:9/api/"},
+                      {"handle_display", "prefix"},
+                      {"post_rate_per_minute", "0"},
+                      {"post_burst", "3"}});
   auto map = config::value::map();
   map.set("ctx", config::value::scalar("C0CTX"));
   map.set("parley-presence", config::value::scalar("C0PRES"));
@@ -79,7 +84,8 @@ TEST_CASE("slack config: tokens from the environment, never in a problem", "[sla
 
   ::setenv("MY_BOT", "xoxb-mine", 1);
   ::setenv("MY_APP", "xapp-mine", 1);
-  cfg = slack_config::parse(config_of({{"bot_token_env", "MY_BOT"}, {"app_token_env", "MY_APP"}}), problems);
+  cfg = slack_config::parse(config_of({{"bot_token_env", "MY_BOT"}, {"app_token_env", "MY_APP"}}),
+                            problems);
   CHECK(problems.empty());
   CHECK(cfg.bot_token == "xoxb-mine");
   CHECK(cfg.app_token == "xapp-mine");
@@ -89,8 +95,10 @@ TEST_CASE("slack config: tokens from the environment, never in a problem", "[sla
   CHECK(cfg.bot_token == "xoxb-key");
 
   no_token_env::clear();
-  cfg = slack_config::parse(config_of({{"app_token", "xapp-secret-value"}, {"api_url", "ftp://x"},
-                                       {"handle_display", "loud"}, {"colour", "blue"}}),
+  cfg = slack_config::parse(config_of({{"app_token", "xapp-secret-value"},
+                                       {"api_url", "ftp://x"},
+                                       {"handle_display", "loud"},
+                                       {"colour", "blue"}}),
                             problems);
   const auto text = problems_text(problems);
   CHECK_THAT(text, Catch::Contains("backend_config.bot_token"));

@@ -96,12 +96,12 @@ void survives(const std::function<void()>& outage, std::chrono::milliseconds flo
   got.pop_back();
   std::set<std::string> seen;
   for (std::size_t i = 0; i < got.size(); ++i) {
-    CHECK(seen.insert(got[i].backend_msg_id).second);  // exactly once
+    CHECK(seen.insert(got[i].backend_msg_id).second);                               // exactly once
     if (i > 0) CHECK(ts_before(got[i - 1].backend_msg_id, got[i].backend_msg_id));  // in order
   }
   CHECK(seen == expected);
   CHECK(listener->sessions() > sessions_before);  // it did reconnect
-  CHECK(sink.gaps() == 0);  // the backend filled the gap itself
+  CHECK(sink.gaps() == 0);                        // the backend filled the gap itself
 }
 
 }  // namespace
@@ -111,10 +111,14 @@ TEST_CASE("slack faults: the socket dropped mid-stream", "[slack][fault]") {
 }
 
 TEST_CASE("slack faults: a disconnect envelope", "[slack][fault]") {
-  survives([] { shared_fake().control("POST", "disconnect", R"({"reason":"refresh_requested","close_after_s":5})"); });
+  survives([] {
+    shared_fake().control("POST", "disconnect",
+                          R"({"reason":"refresh_requested","close_after_s":5})");
+  });
 }
 
-TEST_CASE("slack faults: 429 with Retry-After, then without, while reconnecting", "[slack][fault]") {
+TEST_CASE("slack faults: 429 with Retry-After, then without, while reconnecting",
+          "[slack][fault]") {
   survives([] {
     shared_fake().control("POST", "rate_limit", R"({"count":2,"retry_after":1})");
     shared_fake().control("POST", "rate_limit", R"({"count":2,"retry_after":null})");

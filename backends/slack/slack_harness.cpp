@@ -35,9 +35,13 @@ slack_harness::slack_harness(slack_config cfg) : cfg_(std::move(cfg)) {
   for (int i = 0; i < 6; ++i) prefix_ += alphabet[rd() % 36];
 }
 
-std::unique_ptr<backend> slack_harness::connect_backend() { return connect_slack(cfg_); }
+std::unique_ptr<backend> slack_harness::connect_backend() {
+  return connect_slack(cfg_);
+}
 
-std::string slack_harness::fresh_topic() { return prefix_ + "X" + std::to_string(++topics_); }
+std::string slack_harness::fresh_topic() {
+  return prefix_ + "X" + std::to_string(++topics_);
+}
 
 bool slack_harness::concurrent_post(const std::string& topic, int writers, int per_writer) {
   std::vector<std::unique_ptr<backend>> instances;
@@ -72,12 +76,14 @@ std::string env(const char* name) {
 }  // namespace
 
 std::optional<slack_config> live_config() {
-  if (env("PARLEY_SLACK_BOT_TOKEN").empty() || env("PARLEY_SLACK_APP_TOKEN").empty()) return std::nullopt;
+  if (env("PARLEY_SLACK_BOT_TOKEN").empty() || env("PARLEY_SLACK_APP_TOKEN").empty())
+    return std::nullopt;
   config::value v = config::value::map();
   if (auto u = env("PARLEY_SLACK_API_URL"); !u.empty()) v.set("api_url", config::value::scalar(u));
   std::vector<config::problem> problems;
   auto cfg = slack_config::parse(v, problems);  // the tokens from the environment
-  if (!problems.empty()) throw std::runtime_error("bad live Slack configuration: " + problems.front().message);
+  if (!problems.empty())
+    throw std::runtime_error("bad live Slack configuration: " + problems.front().message);
   return cfg;
 }
 
@@ -89,8 +95,9 @@ std::string live_slack_harness::fresh_topic() {
   for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   auto created = api.write("conversations.create", {{"name", name}});
   if (!created)
-    throw std::runtime_error("cannot make a fresh channel for a live case (the bot needs channels:manage): " +
-                             created.error().message);
+    throw std::runtime_error(
+        "cannot make a fresh channel for a live case (the bot needs channels:manage): " +
+        created.error().message);
   simdjson::dom::object channel;
   if (created->root()["channel"].get_object().get(channel) != simdjson::SUCCESS)
     throw std::runtime_error("Slack conversations.create → an answer without channel");

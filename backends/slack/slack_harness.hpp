@@ -30,7 +30,8 @@ class slack_harness : public conformance::harness {
   /// A fresh channel id on the fake (`C<n><random>`, made on first use).
   [[nodiscard]] std::string fresh_topic() override;
   /// Threads, each with a backend of its own.
-  [[nodiscard]] bool concurrent_post(const std::string& topic, int writers, int per_writer) override;
+  [[nodiscard]] bool concurrent_post(const std::string& topic, int writers,
+                                     int per_writer) override;
 
   [[nodiscard]] const slack_config& config() const noexcept { return cfg_; }
 
@@ -45,7 +46,6 @@ class username_harness final : public slack_harness {
  public:
   username_harness();
 };
-
 
 /// A real workspace: $PARLEY_SLACK_BOT_TOKEN and $PARLEY_SLACK_APP_TOKEN
 /// (and $PARLEY_SLACK_API_URL, else Slack's), or nullopt when a token is unset.

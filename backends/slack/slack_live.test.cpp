@@ -21,18 +21,20 @@ namespace {
 
 bool live_configured() {
   if (parley::slack::testing::live_config()) return true;
-  WARN("slack-live skipped: set PARLEY_SLACK_BOT_TOKEN and PARLEY_SLACK_APP_TOKEN (and PARLEY_SLACK_CHANNEL) to "
-       "run against a real workspace");
+  WARN(
+      "slack-live skipped: set PARLEY_SLACK_BOT_TOKEN and PARLEY_SLACK_APP_TOKEN (and "
+      "PARLEY_SLACK_CHANNEL) to "
+      "run against a real workspace");
   return false;
 }
 
 }  // namespace
 
-#define PARLEY_SLACK_LIVE_CASE(NAME)                                           \
-  TEST_CASE("conformance/slack-live: " #NAME, "[conformance][slack-live]") {   \
-    if (!live_configured()) return;                                            \
-    parley::slack::testing::live_slack_harness h;                              \
-    ::parley::conformance::NAME(h);                                            \
+#define PARLEY_SLACK_LIVE_CASE(NAME)                                         \
+  TEST_CASE("conformance/slack-live: " #NAME, "[conformance][slack-live]") { \
+    if (!live_configured()) return;                                          \
+    parley::slack::testing::live_slack_harness h;                            \
+    ::parley::conformance::NAME(h);                                          \
   }
 
 PARLEY_SLACK_LIVE_CASE(post_then_fetch_returns_in_order)
@@ -56,7 +58,8 @@ PARLEY_SLACK_LIVE_CASE(other_instance_post_arrives_live)
 PARLEY_SLACK_LIVE_CASE(live_delivery_is_in_cursor_order)
 PARLEY_SLACK_LIVE_CASE(post_returns_the_stored_message)
 
-TEST_CASE("slack-live: post, catch up, live delivery and a thread reply in $PARLEY_SLACK_CHANNEL", "[slack-live]") {
+TEST_CASE("slack-live: post, catch up, live delivery and a thread reply in $PARLEY_SLACK_CHANNEL",
+          "[slack-live]") {
   const char* channel = std::getenv("PARLEY_SLACK_CHANNEL");
   if (!live_configured()) return;
   if (channel == nullptr || *channel == '\0') {
@@ -70,7 +73,8 @@ TEST_CASE("slack-live: post, catch up, live delivery and a thread reply in $PARL
   REQUIRE(tail);
   parley::conformance::collecting_sink sink;
   auto sub = parley::conformance::subscribe_ok(*b, "smoke", sink);
-  const auto root = parley::conformance::post_ok(*b, "smoke", "parley live test: root", "parley-live");
+  const auto root =
+      parley::conformance::post_ok(*b, "smoke", "parley live test: root", "parley-live");
   auto reply = b->post({"smoke", "parley-live", "parley live test: reply", root});
   REQUIRE(reply);
   auto live = sink.wait_for(2, 15s);

@@ -20,7 +20,8 @@ std::optional<std::pair<std::string, std::string>> split_prefix(std::string_view
 }
 
 bool counts(std::string_view type, std::string_view subtype) {
-  return type == "message" && (subtype.empty() || subtype == "bot_message" || subtype == "thread_broadcast");
+  return type == "message" &&
+         (subtype.empty() || subtype == "bot_message" || subtype == "thread_broadcast");
 }
 
 }  // namespace
@@ -62,9 +63,12 @@ std::string unescape_text(std::string_view text) {
   return out;
 }
 
-std::string handle_prefix(std::string_view handle) { return "*" + escape_text(handle) + "*: "; }
+std::string handle_prefix(std::string_view handle) {
+  return "*" + escape_text(handle) + "*: ";
+}
 
-std::optional<message> to_message(simdjson::dom::object msg, const std::string& topic, const bot_identity& self) {
+std::optional<message> to_message(simdjson::dom::object msg, const std::string& topic,
+                                  const bot_identity& self) {
   if (!counts(member_text(msg, "type"), member_text(msg, "subtype"))) return std::nullopt;
   const std::string ts = member_text(msg, "ts");
   const auto parsed = slack_ts::parse(ts);

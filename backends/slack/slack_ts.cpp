@@ -18,9 +18,11 @@ bool all_digits(std::string_view s) {
 std::optional<slack_ts> slack_ts::parse(std::string_view text) {
   const auto dot = text.find('.');
   const std::string_view whole = text.substr(0, dot);
-  const std::string_view frac = dot == std::string_view::npos ? std::string_view("0") : text.substr(dot + 1);
+  const std::string_view frac =
+      dot == std::string_view::npos ? std::string_view("0") : text.substr(dot + 1);
   // 18 digits of seconds keep the pair far from overflow.
-  if (!all_digits(whole) || whole.size() > 18 || !all_digits(frac) || frac.size() > 6) return std::nullopt;
+  if (!all_digits(whole) || whole.size() > 18 || !all_digits(frac) || frac.size() > 6)
+    return std::nullopt;
   slack_ts out;
   std::from_chars(whole.data(), whole.data() + whole.size(), out.seconds);
   std::from_chars(frac.data(), frac.data() + frac.size(), out.micros);

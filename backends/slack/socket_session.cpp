@@ -33,7 +33,9 @@ std::string ack_of(std::string_view envelope_id) {
 socket_session::socket_session(slack_api& api, const bot_identity& self, health_listener on_health)
     : api_(api), self_(self), on_health_(std::move(on_health)) {}
 
-socket_session::~socket_session() { stop(); }
+socket_session::~socket_session() {
+  stop();
+}
 
 result<void> socket_session::ensure_started(std::chrono::milliseconds wait) {
   std::unique_lock lock(mu_);
@@ -41,7 +43,8 @@ result<void> socket_session::ensure_started(std::chrono::milliseconds wait) {
     started_ = true;
     thread_ = std::thread([this] { run(); });
   }
-  cv_.wait_for(lock, wait, [&] { return connected_ || start_error_.has_value() || stopping_.load(); });
+  cv_.wait_for(lock, wait,
+               [&] { return connected_ || start_error_.has_value() || stopping_.load(); });
   if (start_error_) return *start_error_;
   if (sessions_.load() == 0)
     return fail(errc::backend_unavailable, "Slack Socket Mode → no connection within " +
@@ -59,8 +62,8 @@ void socket_session::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::uint64_t socket_session::add(const std::string& channel, const std::string& topic, const std::string& after_ts,
-                                  subscription_sink& sink) {
+std::uint64_t socket_session::add(const std::string& channel, const std::string& topic,
+                                  const std::string& after_ts, subscription_sink& sink) {
   std::lock_guard lock(mu_);
   const auto id = ++next_id_;
   listeners_.push_back({id, channel, topic, &sink, after_ts});
@@ -69,7 +72,8 @@ std::uint64_t socket_session::add(const std::string& channel, const std::string&
 
 void socket_session::remove(std::uint64_t id) {
   std::lock_guard lock(mu_);
-  listeners_.erase(std::remove_if(listeners_.begin(), listeners_.end(), [id](const listener& l) { return l.id == id; }),
+  listeners_.erase(std::remove_if(listeners_.begin(), listeners_.end(),
+                                  [id](const listener& l) { return l.id == id; }),
                    listeners_.end());
 }
 
@@ -104,7 +108,8 @@ void socket_session::run() {
       connected_ = false;
     }
     if (how == ending::stopping || stopping_) break;
-    report(health::retrying, how == ending::disconnect ? "Slack asked to reconnect" : "Slack Socket Mode closed");
+    report(health::retrying,
+           how == ending::disconnect ? "Slack asked to reconnect" : "Slack Socket Mode closed");
     if (sessions_.load() > before) delays.reset();  // it was up: the next loss starts short again
     wait(delays.next());
   }
@@ -114,13 +119,16 @@ std::unique_ptr<ws::ws_connection> socket_session::open() {
   auto url = api_.open_connection();
   if (!url) {
     if (url.error().code == errc::bad_credentials || url.error().code == errc::invalid_config) {
-      std::lock_guard lock(mu_);
-      start_error_ = url.error();
-      cv_.notify_all();
+      {
+        std::lock_guard lock(mu_);
+        start_error_ = url.error();
+        cv_.notify_all();
+      }
       report(health::failed, url.error().message);
       return nullptr;
     }
-    if (url.error().code != errc::not_connected) log::warn(component, url.error().message + "; retrying");
+    if (url.error().code != errc::not_connected)
+      log::warn(component, url.error().message + "; retrying");
     report(health::retrying, url.error().message);
     return nullptr;
   }
@@ -173,7 +181,8 @@ socket_session::ending socket_session::serve(ws::ws_connection& conn) {
     if (!frame) {
       if (stopping_) return ending::stopping;
       const auto closed = conn.closed();
-      log::info(component, "Socket Mode closed (" + std::to_string(closed ? closed->code : 1006) + "); reconnecting");
+      log::info(component, "Socket Mode closed (" + std::to_string(closed ? closed->code : 1006) +
+                               "); reconnecting");
       return ending::closed;
     }
     if (!*frame) continue;
@@ -185,7 +194,8 @@ socket_session::ending socket_session::serve(ws::ws_connection& conn) {
 
 socket_session::ending socket_session::on_frame(ws::ws_connection& conn, const std::string& frame) {
   if (frame.size() > max_frame_bytes) {
-    log::warn(component, "Socket Mode: skipped a frame of " + std::to_string(frame.size()) + " bytes");
+    log::warn(component,
+              "Socket Mode: skipped a frame of " + std::to_string(frame.size()) + " bytes");
     return ending::keep_going;
   }
   const std::string repaired = utf8::repair(frame);
@@ -200,11 +210,13 @@ socket_session::ending socket_session::on_frame(ws::ws_connection& conn, const s
   if (!envelope_id.empty()) (void)conn.send(ack_of(envelope_id));
   const std::string type = member_text(root, "type");
   if (type == "disconnect") {
-    log::info(component, "Socket Mode: disconnect (" + member_text(root, "reason") + "); reconnecting");
+    log::info(component,
+              "Socket Mode: disconnect (" + member_text(root, "reason") + "); reconnecting");
     return ending::disconnect;
   }
   if (type != "events_api") {
-    if (type != "hello") log::debug(component, "Socket Mode: ignored an envelope of type \"" + type + "\"");
+    if (type != "hello")
+      log::debug(component, "Socket Mode: ignored an envelope of type \"" + type + "\"");
     return ending::keep_going;
   }
   if (repaired.size() != frame.size() || repaired != frame) {
@@ -230,7 +242,8 @@ void socket_session::route(simdjson::dom::object event) {
     if (auto m = to_message(event, l.topic, self_)) deliver(l, std::move(*m));
   }
   if (!known && unknown_channels_.insert(channel).second)
-    log::info(component, "Socket Mode: events for channel \"" + channel + "\", which no topic subscribes, are skipped");
+    log::info(component, "Socket Mode: events for channel \"" + channel +
+                             "\", which no topic subscribes, are skipped");
 }
 
 void socket_session::deliver(listener& l, message m) {
@@ -256,7 +269,8 @@ void socket_session::fill_gaps() {
   for (const auto& w : wants) {
     auto missed = channel_history(api_, w.channel, w.topic, self_).all_after(w.after);
     std::lock_guard lock(mu_);
-    auto it = std::find_if(listeners_.begin(), listeners_.end(), [&](const listener& l) { return l.id == w.id; });
+    auto it = std::find_if(listeners_.begin(), listeners_.end(),
+                           [&](const listener& l) { return l.id == w.id; });
     if (it == listeners_.end()) continue;
     if (!missed) {
       log::warn(component, "gap-fill of " + w.topic + " failed: " + missed.error().message);

@@ -48,8 +48,8 @@ class socket_session {
 
   /// Delivers `channel`'s messages with a ts after `after_ts` to `sink` as
   /// `topic`. Returns an id for remove().
-  [[nodiscard]] std::uint64_t add(const std::string& channel, const std::string& topic, const std::string& after_ts,
-                                  subscription_sink& sink);
+  [[nodiscard]] std::uint64_t add(const std::string& channel, const std::string& topic,
+                                  const std::string& after_ts, subscription_sink& sink);
   /// Once it returns, the sink is not called again.
   void remove(std::uint64_t id);
   /// Drops every subscriber.

@@ -18,14 +18,17 @@ using namespace parley::slack;
 using namespace parley::slack::testing;
 using namespace std::chrono_literals;
 
-TEST_CASE("slack session: health goes retrying then connected, with a fresh URL per connection", "[slack][session]") {
+TEST_CASE("slack session: health goes retrying then connected, with a fresh URL per connection",
+          "[slack][session]") {
   slack_harness h;
   conformance::fault::health_log health;
   slack_backend b;
   b.set_health_listener([&](parley::health s, const std::string&) { health.add(s); });
   REQUIRE(b.connect(h.config()));
   const auto t = h.fresh_topic();
-  const auto opened = [] { return std::stoi(fake_slack::member(shared_fake().control("GET", "connections"), "opened")); };
+  const auto opened = [] {
+    return std::stoi(fake_slack::member(shared_fake().control("GET", "connections"), "opened"));
+  };
   const auto count_opens = [] {
     std::size_t n = 0;
     const auto calls = shared_fake().control("GET", "calls");
@@ -66,7 +69,8 @@ TEST_CASE("slack session: an envelope Slack sends again is delivered once", "[sl
   CHECK(sink.wait_for(3, 300ms).size() == 2);
 }
 
-TEST_CASE("slack session: no app token is a clear error at subscribe; posts and history still work", "[slack][session]") {
+TEST_CASE("slack session: no app token is a clear error at subscribe; posts and history still work",
+          "[slack][session]") {
   slack_harness h;
   auto cfg = h.config();
   cfg.app_token.clear();
@@ -80,7 +84,8 @@ TEST_CASE("slack session: no app token is a clear error at subscribe; posts and 
   CHECK_THAT(sub.error().message, Catch::Contains("app_token"));
 }
 
-TEST_CASE("slack session: a wrong app token fails subscribe at once as bad credentials", "[slack][session]") {
+TEST_CASE("slack session: a wrong app token fails subscribe at once as bad credentials",
+          "[slack][session]") {
   slack_harness h;
   auto cfg = h.config();
   cfg.app_token = "xapp-wrong";
@@ -94,7 +99,8 @@ TEST_CASE("slack session: a wrong app token fails subscribe at once as bad crede
   CHECK(std::chrono::steady_clock::now() - start < 5s);
 }
 
-TEST_CASE("slack session: a subscription made while the socket reconnects misses nothing", "[slack][session]") {
+TEST_CASE("slack session: a subscription made while the socket reconnects misses nothing",
+          "[slack][session]") {
   slack_harness h;
   auto b = connect_slack(h.config());
   conformance::collecting_sink first_sink;

@@ -22,7 +22,8 @@ class fake_slack {
   [[nodiscard]] const std::string& url() const noexcept { return url_; }
 
   /// A control API call that must succeed; its JSON answer.
-  std::string control(const std::string& method, const std::string& path, const std::string& json_body = "");
+  std::string control(const std::string& method, const std::string& path,
+                      const std::string& json_body = "");
   /// A human's message in `channel` (sent live); its ts.
   std::string post_as_human(const std::string& channel, const std::string& text);
   /// A JSON member of a control answer, as text ("" when absent).
