@@ -10,17 +10,6 @@ namespace {
 
 constexpr const char* builtin_password = "parleypass";
 
-/// The value of `key`, else of the variable `key_env` names (default
-/// `fallback_env`), else nullopt.
-std::optional<std::string> secret(config::map_reader& r, const std::string& key, const char* fallback_env) {
-  std::string env_name = fallback_env;
-  if (auto e = r.string(key + "_env", false)) env_name = *e;
-  if (auto v = r.string(key, false)) return v;
-  const char* env = std::getenv(env_name.c_str());
-  if (env != nullptr && *env != '\0') return std::string(env);
-  return std::nullopt;
-}
-
 void read_url(config::map_reader& r, matrix_config& out) {
   auto u = r.string("homeserver_url", false);
   if (!u) return;
@@ -62,8 +51,8 @@ void read_appservice(config::map_reader& r, matrix_config& out, std::vector<conf
   if (v == nullptr || v->is_null()) return;
   config::map_reader ar(*v, r.path_of("appservice"), problems);
   appservice_config as;
-  if (auto t = secret(ar, "as_token", "PARLEY_MATRIX_AS_TOKEN")) as.as_token = *t;
-  if (auto t = secret(ar, "hs_token", "PARLEY_MATRIX_HS_TOKEN")) as.hs_token = *t;
+  if (auto t = ar.secret("as_token", "PARLEY_MATRIX_AS_TOKEN")) as.as_token = *t;
+  if (auto t = ar.secret("hs_token", "PARLEY_MATRIX_HS_TOKEN")) as.hs_token = *t;
   read_listen(ar, as);
   if (auto s = ar.string("sender_localpart", false)) as.sender_localpart = *s;
   if (as.as_token.empty()) ar.report("as_token", "is required (or $PARLEY_MATRIX_AS_TOKEN)");
@@ -79,12 +68,12 @@ matrix_config matrix_config::parse(const config::value& v, std::vector<config::p
   config::map_reader r(v, "backend_config", problems);
   read_url(r, out);
   if (auto u = r.string("user", false)) out.user = *u;
-  if (auto p = secret(r, "password", "PARLEY_MATRIX_PASSWORD")) out.password = *p;
+  if (auto p = r.secret("password", "PARLEY_MATRIX_PASSWORD")) out.password = *p;
   out.default_password = out.password == builtin_password;
   if (auto s = r.string("server_name", false)) out.server_name = *s;
   if (auto t = r.integer("sync_timeout_ms", 0, 600'000)) out.sync_timeout_ms = *t;
   read_shared_room(r, out);
-  if (auto t = secret(r, "access_token", "PARLEY_MATRIX_ACCESS_TOKEN")) out.access_token = *t;
+  if (auto t = r.secret("access_token", "PARLEY_MATRIX_ACCESS_TOKEN")) out.access_token = *t;
   if (auto u = r.string("user_id", false)) {
     if (u->size() < 3 || u->front() != '@' || u->find(':') == std::string::npos)
       r.report("user_id", "expected a Matrix user id like @parley:example.org, got \"" + *u + "\"");

@@ -191,4 +191,13 @@ error to_error(std::string_view heading, const std::vector<problem>& problems) {
   return error{errc::invalid_config, std::move(msg)};
 }
 
+std::optional<std::string> map_reader::secret(std::string_view key, std::string_view default_env) {
+  std::string env_name(default_env);
+  if (auto e = string(std::string(key) + "_env", false)) env_name = *e;
+  if (auto v = string(key, false)) return v;
+  const char* env = std::getenv(env_name.c_str());
+  if (env != nullptr && *env != '\0') return std::string(env);
+  return std::nullopt;
+}
+
 }  // namespace parley::config

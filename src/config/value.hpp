@@ -89,6 +89,11 @@ class map_reader {
   [[nodiscard]] std::optional<std::vector<std::pair<std::string, std::string>>> string_map(
       std::string_view key);
 
+  /// A credential: the string `key`, else the environment variable that
+  /// `<key>_env` names (default `default_env`), when set and not empty;
+  /// nullopt when neither. Lets a config file name a token without holding it.
+  [[nodiscard]] std::optional<std::string> secret(std::string_view key, std::string_view default_env);
+
   /// Path of a key under this map, for messages and nested readers.
   [[nodiscard]] std::string path_of(std::string_view key) const;
   void report(std::string_view key, std::string message);

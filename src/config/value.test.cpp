@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 using parley::config::map_reader;
 using parley::config::problem;
 using parley::config::value;
@@ -61,4 +63,24 @@ TEST_CASE("config reader: a non-map where a map belongs is reported once") {
   r.finish();
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].path == "backend_config");
+}
+
+TEST_CASE("config reader: a secret from its key, else from the variable its _env key names") {
+  ::setenv("PARLEY_TEST_SECRET", "from-default-env", 1);
+  ::setenv("PARLEY_TEST_OTHER", "from-named-env", 1);
+  std::vector<problem> problems;
+  auto v = value::map();
+  map_reader none(v, "backend_config", problems);
+  CHECK(none.secret("token", "PARLEY_TEST_SECRET") == "from-default-env");
+  CHECK_FALSE(none.secret("token", "PARLEY_TEST_UNSET_VARIABLE").has_value());
+  v.set("token_env", value::scalar("PARLEY_TEST_OTHER"));
+  map_reader named(v, "backend_config", problems);
+  CHECK(named.secret("token", "PARLEY_TEST_SECRET") == "from-named-env");
+  v.set("token", value::scalar("from-key"));
+  map_reader key(v, "backend_config", problems);
+  CHECK(key.secret("token", "PARLEY_TEST_SECRET") == "from-key");
+  key.finish();
+  CHECK(problems.empty());
+  ::unsetenv("PARLEY_TEST_SECRET");
+  ::unsetenv("PARLEY_TEST_OTHER");
 }
