@@ -1,11 +1,10 @@
 #pragma once
 
-#include <sys/types.h>
-
 #include <string>
 #include <vector>
 
 #include "src/http_client/http_client.hpp"
+#include "tests/support/child_server.hpp"
 
 namespace parley::discord::testing {
 
@@ -39,7 +38,7 @@ class fake_discord {
   long stat(const std::string& name);
 
  private:
-  pid_t pid_ = -1;
+  parley::testing::child_server server_;
   std::string url_;
   http::http_client client_;
 };
