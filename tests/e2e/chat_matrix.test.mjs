@@ -6,28 +6,14 @@
 // is packaged for Debian 12).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { scratch, writeConfig, connect, jsonLinesChild } from './harness.mjs';
+import { scratch, writeConfig, connect, jsonLinesChild, startFake } from './harness.mjs';
 
 const BUILT = (process.env.PARLEY_BACKENDS || 'matrix').split(',');
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const FAKE = here('../../backends/matrix/fake/fake_homeserver.py');
 const HUMAN = here('../../backends/matrix/testing/human_client.py');
 const skip = !BUILT.includes('matrix') ? 'the matrix backend is not built' : false;
-
-/** Starts the fake homeserver; resolves {url, stop}. */
-function fakeHomeserver() {
-  return new Promise((resolve, reject) => {
-    const p = spawn('/usr/bin/python3', [FAKE, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    createInterface({ input: p.stdout }).on('line', (l) => {
-      const m = /^PORT (\d+)/.exec(l);
-      if (m) resolve({ url: `http://127.0.0.1:${m[1]}`, stop: () => p.kill('SIGTERM') });
-    });
-    p.on('exit', (code) => reject(new Error(`fake homeserver exited with ${code}`)));
-  });
-}
 
 /** A person in the room `#<alias>`, played by human_client.py. */
 async function person(hs, user, alias) {
@@ -41,7 +27,7 @@ async function person(hs, user, alias) {
 
 test('a person in a Matrix room and a session confer, with replies', { skip }, async () => {
   const { dir, cleanup } = scratch();
-  const hs = await fakeHomeserver();
+  const hs = await startFake(FAKE);
   const topic = `chat-${process.pid}`;
   const alice = await person(hs, 'alice', `parley_${topic}`);
   const s = await connect(writeConfig(dir, 'claude.yaml', `identity:

@@ -143,3 +143,30 @@ export function jsonLinesChild(command, args, { graceMs = 1000 } = {}) {
     }),
   };
 }
+
+/**
+ * A fake of a hosted chat service (backends/<name>/fake/*.py), which prints
+ * `PORT <n>` once listening: resolves {url, control(path, body), stop}.
+ * `control` POSTs JSON to the fake's control API (or GETs without a body).
+ */
+export function startFake(script, args = []) {
+  return new Promise((resolve, reject) => {
+    const p = spawn('/usr/bin/python3', [script, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    createInterface({ input: p.stdout }).on('line', (l) => {
+      const m = /^PORT (\d+)/.exec(l);
+      if (!m) return;
+      const url = `http://127.0.0.1:${m[1]}`;
+      resolve({
+        url,
+        async control(path, body) {
+          const r = await fetch(url + path, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body),
+            headers: { 'content-type': 'application/json' } });
+          if (!r.ok) throw new Error(`${path} → ${r.status}: ${await r.text()}`);
+          return r.json();
+        },
+        stop: () => p.kill('SIGTERM'),
+      });
+    });
+    p.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
