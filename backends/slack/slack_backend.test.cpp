@@ -7,6 +7,7 @@
 #include "backends/slack/slack_harness.hpp"
 #include "backends/slack/testing/fake_slack.hpp"
 #include "conformance/backend_calls.hpp"
+#include "conformance/collecting_sink.hpp"
 #include "src/seam/registry.hpp"
 
 using namespace parley;
@@ -157,6 +158,8 @@ TEST_CASE("slack: a reply is a thread reply shown in the channel; thread_replies
   slack_harness h;
   auto b = connect_slack(h.config());
   const auto t = h.fresh_topic();
+  conformance::collecting_sink sink;
+  auto sub = conformance::subscribe_ok(*b, t, sink);
   const auto root = conformance::post_ok(*b, t, "root");
   auto reply = b->post({t, "me", "reply", root});
   REQUIRE(reply);
@@ -164,9 +167,14 @@ TEST_CASE("slack: a reply is a thread reply shown in the channel; thread_replies
   shared_fake().control(
       "POST", "post",
       R"({"channel":")" + t + R"(","text":"human in thread","thread_ts":")" + root + R"("})");
+  // A person's thread-only reply arrives live, as a reply...
+  auto live = sink.wait_for(3, 5s);
+  REQUIRE(live.size() == 3);
+  CHECK(live[2].content == "human in thread");
+  CHECK(live[2].in_reply_to == root);
+  // ...but is not at channel level.
   auto p = fetch_ok(*b, t);
-  CHECK(contents(p) == std::vector<std::string>{
-                           "root", "reply"});  // the thread-only reply is not at channel level
+  CHECK(contents(p) == std::vector<std::string>{"root", "reply"});
   auto thread = b->thread_replies(t, root);
   REQUIRE(thread);
   REQUIRE(thread->size() == 2);
