@@ -244,10 +244,10 @@ class session final : public ws_connection::state, public std::enable_shared_fro
     ws_->text(true);
     ws_->async_write(net::buffer(outbox_.front()), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       self->writing_ = false;
-      self->outbox_.pop_front();
+      self->outbox_.pop_front();  // the message just written: kept until now, the write read from it
       // A failed write ends the connection through the reader; a close
       // waiting for the write goes out now.
-      if (ec) return self->outbox_.clear();
+      if (ec || self->finished_) return self->outbox_.clear();
       if (self->closing_) return self->send_close();
       if (!self->outbox_.empty()) self->write_next();
     });
@@ -300,7 +300,9 @@ class session final : public ws_connection::state, public std::enable_shared_fro
     }
     beast::error_code ignored;
     lowest().socket().close(ignored);
-    outbox_.clear();
+    // A write in flight still reads the front message until its handler
+    // runs (cancelled by the close); only what waits behind it goes now.
+    outbox_.erase(writing_ && !outbox_.empty() ? std::next(outbox_.begin()) : outbox_.begin(), outbox_.end());
     {
       std::lock_guard lock(mu);
       ended = std::move(how);

@@ -158,6 +158,19 @@ TEST_CASE("a dropped socket ends the connection as 1006", "[ws_client]") {
   CHECK((*c)->closed()->code == 1006);
 }
 
+TEST_CASE("a socket dropped while writes are in flight ends cleanly", "[ws_client]") {
+  auto& p = shared_peer();
+  for (int round = 0; round < 20; ++round) {
+    auto c = ws_connection::open(p.plain("/drop"), p.trusting());
+    REQUIRE(c);
+    const std::string chunk(16 * 1024, 'w');
+    for (int i = 0; i < 2000 && (*c)->send(chunk); ++i) {
+    }
+    end_of(**c);
+    CHECK((*c)->closed()->code == 1006);
+  }
+}
+
 TEST_CASE("a 4 MB message arrives whole, and the connection goes on", "[ws_client]") {
   auto& p = shared_peer();
   auto c = ws_connection::open(p.tls("localhost", "/big?bytes=4194304"), p.trusting());
