@@ -23,24 +23,7 @@ std::vector<std::string> command(std::vector<std::string> extra_args) {
 
 }  // namespace
 
-fake_discord::fake_discord(std::vector<std::string> extra_args)
-    : server_(command(std::move(extra_args))), url_("http://127.0.0.1:" + std::to_string(server_.port())) {}
-
-// Requests in flight end before the child goes (server_ is destroyed after).
-fake_discord::~fake_discord() { client_.stop(); }
-
-std::string fake_discord::control(const std::string& method, const std::string& path, const std::string& body) {
-  http::http_request req;
-  req.method = method;
-  req.url = url_ + path;
-  req.body = body;
-  if (!body.empty()) req.content_type = "application/json";
-  req.label = "fake " + method + " " + path;
-  auto r = client_.send(req);
-  if (!r) throw std::runtime_error(r.error().message);
-  if (!r->ok()) throw std::runtime_error(req.label + " → " + std::to_string(r->status) + ": " + r->body);
-  return r->body;
-}
+fake_discord::fake_discord(std::vector<std::string> extra_args) : fake_service(command(std::move(extra_args))) {}
 
 std::string fake_discord::add_channel(const std::string& name) {
   return field(control("POST", "/_fake/channels", R"({"name":")" + name + R"("})"), "id");

@@ -7,27 +7,18 @@
 
 namespace parley::matrix::testing {
 
-fake_homeserver::fake_homeserver(std::vector<std::string> extra_args) {
+namespace {
+
+std::vector<std::string> command(std::vector<std::string> extra_args) {
   std::vector<std::string> args{"/usr/bin/python3", PARLEY_MATRIX_FAKE, "--port", "0"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  process_ = std::make_unique<parley::testing::child_server>(std::move(args));
-  url_ = "http://127.0.0.1:" + std::to_string(process_->port());
+  return args;
 }
 
-fake_homeserver::~fake_homeserver() { client_.stop(); }
+}  // namespace
 
-std::string fake_homeserver::control(const std::string& method, const std::string& path, const std::string& body) {
-  http::http_request req;
-  req.method = method;
-  req.url = url_ + path;
-  req.body = body;
-  if (!body.empty()) req.content_type = "application/json";
-  req.label = "fake " + method + " " + path;
-  auto r = client_.send(req);
-  if (!r) throw std::runtime_error(r.error().message);
-  if (!r->ok()) throw std::runtime_error(req.label + " → " + std::to_string(r->status) + ": " + r->body);
-  return r->body;
-}
+fake_homeserver::fake_homeserver(std::vector<std::string> extra_args)
+    : fake_service(command(std::move(extra_args))) {}
 
 std::string fake_homeserver::inject(const std::string& room, const std::string& sender, const std::string& content_json,
                                    const std::string& extra_members) {

@@ -10,28 +10,7 @@
 namespace parley::slack::testing {
 
 fake_slack::fake_slack()
-    : process_(std::make_unique<parley::testing::child_server>(
-          std::vector<std::string>{"/usr/bin/python3", PARLEY_SLACK_FAKE, "--port", "0"})),
-      url_("http://127.0.0.1:" + std::to_string(process_->port())) {}
-
-fake_slack::~fake_slack() {
-  client_.stop();
-}
-
-std::string fake_slack::control(const std::string& method, const std::string& path,
-                                const std::string& json_body) {
-  http::http_request req;
-  req.method = method;
-  req.url = url_ + "/_fake/" + path;
-  req.body = json_body;
-  if (!json_body.empty()) req.content_type = "application/json";
-  req.label = "fake Slack " + method + " /_fake/" + path;
-  auto r = client_.send(req);
-  if (!r) throw std::runtime_error(r.error().message);
-  if (!r->ok())
-    throw std::runtime_error(req.label + " → " + std::to_string(r->status) + ": " + r->body);
-  return r->body;
-}
+    : fake_service(std::vector<std::string>{"/usr/bin/python3", PARLEY_SLACK_FAKE, "--port", "0"}) {}
 
 std::string fake_slack::post_as_human(const std::string& channel, const std::string& text) {
   json::writer w;
