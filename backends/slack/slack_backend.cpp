@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "backends/slack/channel_history.hpp"
+#include "backends/slack/scopes.hpp"
 #include "backends/slack/slack_ts.hpp"
 #include "src/seam/registry.hpp"
 #include "src/seam/typed_connect.hpp"
@@ -21,16 +22,6 @@ constexpr std::size_t max_text_chars = 40000;
 constexpr auto socket_start_wait = std::chrono::milliseconds(10'000);
 
 const backend_registrar registration{"slack", {}, [] { return std::make_unique<slack_backend>(); }};
-
-bool has_scope(const std::string& scopes, std::string_view want) {
-  std::size_t start = 0;
-  while (start <= scopes.size()) {
-    const auto end = std::min(scopes.find(',', start), scopes.size());
-    if (std::string_view(scopes).substr(start, end - start) == want) return true;
-    start = end + 1;
-  }
-  return false;
-}
 
 std::size_t code_points(std::string_view s) {
   std::size_t n = 0;
@@ -100,6 +91,9 @@ result<void> slack_backend::connect(const slack_config& cfg) {
     log::warn(component,
               "handle_display: username, but the bot token lacks chat:write.customize; Slack will "
               "show the bot's own name");
+  if (auto missing = missing_scopes(who->scopes); !missing.empty())
+    log::warn(component, "the bot token lacks " + missing +
+                             ": add it under OAuth & Permissions and reinstall the app");
   if (cfg_.app_token.empty())
     log::warn(component,
               "no app_token (or $PARLEY_SLACK_APP_TOKEN): posts and history work, live delivery "
