@@ -9,7 +9,7 @@ build_pkgs=(g++ cmake ninja-build pkg-config ccache
   libcaf-dev libsimdjson-dev libsqlite3-dev libpq-dev libhiredis-dev libnats-dev
   libcurl4-openssl-dev libyaml-cpp-dev libboost-dev libssl-dev libstrophe-dev)
 test_pkgs=(catch2 sqlite3 python3 procps universal-ctags redis-server nats-server postgresql-15 prosody
-  python3-slixmpp python3-aiohttp python3-matrix-nio python3-yaml chromium fonts-liberation openssl)
+  python3-slixmpp python3-aiohttp python3-matrix-nio python3-discord python3-yaml chromium fonts-liberation openssl)
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in

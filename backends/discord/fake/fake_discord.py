@@ -51,6 +51,12 @@ class FakeDiscord:
     async def middleware(self, request, handler):
         if request.path.startswith("/_fake/"):
             return await handler(request)
+        resp = await self.serve(request, handler)
+        if resp.content_type == "application/json":
+            resp.charset = None  # Discord sends `Content-Type: application/json`, no charset
+        return resp
+
+    async def serve(self, request, handler):
         if self.outage_active():
             request.transport.close()  # the server is gone: no answer at all
             raise web.HTTPServiceUnavailable()

@@ -258,4 +258,5 @@ class Gateway:
         for n, frame in s.sent:
             if n > seq:
                 await ws.send_str(frame)
-        await ws.send_str(s.add("RESUMED", None))
+        # Discord's RESUMED carries an object (its `_trace`), never null; discord.py writes into it.
+        await ws.send_str(s.add("RESUMED", {"_trace": ["fake-discord"]}))

@@ -28,6 +28,7 @@ class RestApi:
         return [
             web.get(API + "/users/@me", self.me),
             web.get(API + "/applications/@me", self.application),
+            web.get(API + "/oauth2/applications/@me", self.application),
             web.get(API + "/gateway", self.gateway),
             web.get(API + "/gateway/bot", self.gateway_bot),
             web.get(API + "/channels/{cid}", self.channel),

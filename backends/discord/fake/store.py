@@ -58,7 +58,12 @@ class Store:
         self.ids = Snowflakes()
         self.token = token
         self.guild_id = str(self.ids.next())
-        self.application = {"id": str(self.ids.next()), "name": "parley", "flags": GATEWAY_MESSAGE_CONTENT_LIMITED}
+        app_id = str(self.ids.next())
+        owner = {"id": str(self.ids.next()), "username": "parley-owner", "discriminator": "0", "global_name": None,
+                 "avatar": None}
+        self.application = {"id": app_id, "name": "parley", "icon": None, "description": "", "rpc_origins": [],
+                            "bot_public": False, "bot_require_code_grant": False, "owner": owner,
+                            "verify_key": secrets.token_hex(32), "team": None, "flags": GATEWAY_MESSAGE_CONTENT_LIMITED}
         self.bot = {
             "id": self.application["id"],
             "username": "parley-bot",
