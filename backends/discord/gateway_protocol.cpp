@@ -74,8 +74,8 @@ std::string terminal_reason(std::uint16_t code) {
 }
 
 std::chrono::milliseconds reconnect_delay(int n, std::mt19937_64& rng) {
-  const int shift = std::clamp(n, 0, 6);  // 2^6 s > 60 s already
-  const std::int64_t base = std::min<std::int64_t>(1000LL << shift, 60000);
+  const int shift = std::clamp(n - 1, 0, 6);  // 2^6 s > 60 s already
+  const std::int64_t base = n <= 0 ? 0 : std::min<std::int64_t>(1000LL << shift, 60000);
   std::uniform_int_distribution<std::int64_t> jitter(0, 1000);
   return std::chrono::milliseconds(base + jitter(rng));
 }

@@ -72,8 +72,11 @@ enum class after_close {
 /// A user's reason for a terminal close code.
 [[nodiscard]] std::string terminal_reason(std::uint16_t code);
 
-/// The original's reconnect delay for attempt `n` (0-based):
-/// min(1000·2^n, 60000) + rand(0..1000) ms.
+/// The reconnect delay for attempt `n` (0-based): the first, right after a
+/// working session dropped, only rand(0..1000) ms, so that a RESUME comes
+/// while Discord still holds the session and the gap stays short; then the
+/// original's min(1000·2^(n-1), 60000) + rand(0..1000) ms. The jitter keeps
+/// many bridges cut at once from reconnecting in step.
 [[nodiscard]] std::chrono::milliseconds reconnect_delay(int n, std::mt19937_64& rng);
 /// Discord's first heartbeat comes after interval·jitter, jitter in [0, 1).
 [[nodiscard]] std::chrono::milliseconds first_heartbeat(std::chrono::milliseconds interval, std::mt19937_64& rng);

@@ -44,11 +44,11 @@ TEST_CASE("terminal close codes stop reconnecting, others resume or identify", "
   for (std::uint16_t code : {4007, 4009, 1000, 1001}) CHECK(gw::classify_close(code) == gw::after_close::identify);
 }
 
-TEST_CASE("reconnect delays grow to a minute, with up to a second of jitter", "[gateway]") {
+TEST_CASE("reconnect delays start with jitter alone and grow to a minute, with up to a second of jitter", "[gateway]") {
   std::mt19937_64 rng(1);
   for (int n = 0; n < 12; ++n) {
     const auto d = gw::reconnect_delay(n, rng).count();
-    const long long base = std::min(1000LL << std::min(n, 6), 60000LL);
+    const long long base = n == 0 ? 0 : std::min(1000LL << std::min(n - 1, 6), 60000LL);
     CHECK(d >= base);
     CHECK(d <= base + 1000);
   }
