@@ -4,23 +4,14 @@
 
 #include "backends/discord/discord_config.hpp"
 #include "src/config/parley_config.hpp"
+#include "tests/support/config_values.hpp"
 
 using namespace parley;
+using parley::testing::config_map;
+using parley::testing::problems_text;
 using namespace parley::discord;
 
 namespace {
-
-config::value with(std::initializer_list<std::pair<const char*, const char*>> kv) {
-  auto v = config::value::map();
-  for (auto& [k, s] : kv) v.set(k, config::value::scalar(s));
-  return v;
-}
-
-std::string all_text(const std::vector<config::problem>& problems) {
-  std::string out;
-  for (const auto& p : problems) out += p.path + ": " + p.message + "\n";
-  return out;
-}
 
 /// $PARLEY_DISCORD_TOKEN unset for the test and after it.
 struct clean_env {
@@ -35,7 +26,7 @@ struct clean_env {
 TEST_CASE("discord config: the original's keys and defaults", "[discord][config]") {
   clean_env env;
   std::vector<config::problem> problems;
-  auto cfg = discord_config::parse(with({{"token", "t0k"}}), problems);
+  auto cfg = discord_config::parse(config_map({{"token", "t0k"}}), problems);
   CHECK(problems.empty());
   CHECK(cfg.token == "t0k");
   CHECK(cfg.api_url == "https://discord.com/api/v10");
@@ -58,17 +49,17 @@ TEST_CASE("discord config: the token from the environment, never in a problem", 
   CHECK(discord_config::parse(config::value(), problems).token == "from-env");
   CHECK(problems.empty());
   ::setenv("OTHER_TOKEN", "other", 1);
-  CHECK(discord_config::parse(with({{"token_env", "OTHER_TOKEN"}}), problems).token == "other");
+  CHECK(discord_config::parse(config_map({{"token_env", "OTHER_TOKEN"}}), problems).token == "other");
   ::unsetenv("OTHER_TOKEN");
   problems.clear();
-  (void)discord_config::parse(with({{"token", "sekrit-token"}, {"api_url", "ftp://x"}, {"nope", "1"}}), problems);
+  (void)discord_config::parse(config_map({{"token", "sekrit-token"}, {"api_url", "ftp://x"}, {"nope", "1"}}), problems);
   CHECK(problems.size() == 2);
-  CHECK(all_text(problems).find("sekrit-token") == std::string::npos);
+  CHECK(problems_text(problems).find("sekrit-token") == std::string::npos);
 }
 
 TEST_CASE("discord config: urls, channel_map and webhook_map", "[discord][config]") {
   clean_env env;
-  auto v = with({{"token", "t"}, {"api_url", "http://127.0.0.1:9/api/v10/"}, {"gateway_url", "ws://127.0.0.1:9/gw"}});
+  auto v = config_map({{"token", "t"}, {"api_url", "http://127.0.0.1:9/api/v10/"}, {"gateway_url", "ws://127.0.0.1:9/gw"}});
   auto cm = config::value::map();
   cm.set("general", config::value::scalar("175928847299117063"));
   cm.set("bad", config::value::scalar("#general"));
@@ -84,10 +75,10 @@ TEST_CASE("discord config: urls, channel_map and webhook_map", "[discord][config
   CHECK(cfg.channel_of("general") == "175928847299117063");
   CHECK(cfg.webhook_map.count("general") == 1);
   REQUIRE(problems.size() == 2);
-  CHECK_THAT(all_text(problems), Catch::Contains("\"bad\"") && Catch::Contains("\"worse\""));
-  CHECK(all_text(problems).find("hook-secret") == std::string::npos);
+  CHECK_THAT(problems_text(problems), Catch::Contains("\"bad\"") && Catch::Contains("\"worse\""));
+  CHECK(problems_text(problems).find("hook-secret") == std::string::npos);
   problems.clear();
-  (void)discord_config::parse(with({{"token", "t"}, {"gateway_url", "https://gateway.discord.gg"}}), problems);
+  (void)discord_config::parse(config_map({{"token", "t"}, {"gateway_url", "https://gateway.discord.gg"}}), problems);
   CHECK(problems.size() == 1);
 }
 
@@ -100,7 +91,7 @@ TEST_CASE("discord config: config/discord.example.yaml parses", "[discord][confi
   CHECK(cfg->backend == "discord");
   std::vector<config::problem> problems;
   auto d = discord_config::parse(cfg->backend_config, problems);
-  CHECK(all_text(problems).empty());
+  CHECK(problems_text(problems).empty());
   CHECK(d.token == "example-token");
   CHECK(d.channel_of("build") == "1234567890123456789");
 }

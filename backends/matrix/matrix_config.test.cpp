@@ -3,24 +3,14 @@
 #include <cstdlib>
 
 #include "backends/matrix/matrix_config.hpp"
+#include "tests/support/config_values.hpp"
 
 using namespace parley;
+using parley::testing::config_map;
+using parley::testing::problems_text;
 using namespace parley::matrix;
 
 namespace {
-
-config::value with(std::initializer_list<std::pair<const char*, const char*>> kv) {
-  auto v = config::value::map();
-  for (auto& [k, s] : kv) v.set(k, config::value::scalar(s));
-  return v;
-}
-
-/// Every problem's text, for checks that a secret never shows.
-std::string all_text(const std::vector<config::problem>& problems) {
-  std::string out;
-  for (const auto& p : problems) out += p.path + ": " + p.message + "\n";
-  return out;
-}
 
 void unset_secrets() {
   ::unsetenv("PARLEY_MATRIX_PASSWORD");
@@ -51,7 +41,7 @@ TEST_CASE("matrix config: the original's keys and defaults", "[matrix][config]")
   CHECK_FALSE(cfg.shared_room);
   CHECK_FALSE(cfg.token_login());
 
-  cfg = matrix_config::parse(with({{"homeserver_url", "https://matrix.example.org/"},
+  cfg = matrix_config::parse(config_map({{"homeserver_url", "https://matrix.example.org/"},
                                    {"user", "bot"},
                                    {"password", "s3cret"},
                                    {"server_name", "example.org"},
@@ -77,18 +67,18 @@ TEST_CASE("matrix config: secrets from the environment, under our names or the o
   CHECK_FALSE(cfg.default_password);
 
   ::setenv("MY_MATRIX_SECRET", "named-env", 1);
-  cfg = matrix_config::parse(with({{"password_env", "MY_MATRIX_SECRET"}}), problems);
+  cfg = matrix_config::parse(config_map({{"password_env", "MY_MATRIX_SECRET"}}), problems);
   CHECK(cfg.password == "named-env");
-  cfg = matrix_config::parse(with({{"password", "in-config"}}), problems);
+  cfg = matrix_config::parse(config_map({{"password", "in-config"}}), problems);
   CHECK(cfg.password == "in-config");  // the config wins
 
   ::setenv("PARLEY_MATRIX_ACCESS_TOKEN", "syt_token", 1);
-  cfg = matrix_config::parse(with({{"user_id", "@bot:example.org"}}), problems);
+  cfg = matrix_config::parse(config_map({{"user_id", "@bot:example.org"}}), problems);
   CHECK(cfg.token_login());
   CHECK(cfg.access_token == "syt_token");
   CHECK(cfg.user_id == "@bot:example.org");
   ::setenv("OTHER_TOKEN", "syt_other", 1);
-  cfg = matrix_config::parse(with({{"access_token_env", "OTHER_TOKEN"}}), problems);
+  cfg = matrix_config::parse(config_map({{"access_token_env", "OTHER_TOKEN"}}), problems);
   CHECK(cfg.access_token == "syt_other");
   CHECK(problems.empty());
   ::unsetenv("MY_MATRIX_SECRET");
@@ -98,7 +88,7 @@ TEST_CASE("matrix config: secrets from the environment, under our names or the o
 TEST_CASE("matrix config: every problem at once, named by path, without a secret", "[matrix][config]") {
   clean_env env;
   std::vector<config::problem> problems;
-  (void)matrix_config::parse(with({{"homeserver_url", "ftp://x"},
+  (void)matrix_config::parse(config_map({{"homeserver_url", "ftp://x"},
                                    {"password", "hunter2-secret"},
                                    {"access_token", "syt_secret_token"},
                                    {"user_id", "bot"},
@@ -106,7 +96,7 @@ TEST_CASE("matrix config: every problem at once, named by path, without a secret
                                    {"sync_timeout_ms", "-1"},
                                    {"passwrd", "typo"}}),
                              problems);
-  const auto text = all_text(problems);
+  const auto text = problems_text(problems);
   CHECK(problems.size() == 5);
   CHECK(text.find("backend_config.homeserver_url") != std::string::npos);
   CHECK(text.find("backend_config.user_id") != std::string::npos);
@@ -121,7 +111,7 @@ TEST_CASE("matrix config: the appservice block", "[matrix][config]") {
   clean_env env;
   std::vector<config::problem> problems;
   auto v = config::value::map();
-  auto as = with({{"as_token", "as-secret"}, {"hs_token", "hs-secret"}, {"listen", "127.0.0.1:7420"}});
+  auto as = config_map({{"as_token", "as-secret"}, {"hs_token", "hs-secret"}, {"listen", "127.0.0.1:7420"}});
   v.set("appservice", as);
   auto cfg = matrix_config::parse(v, problems);
   CHECK(problems.empty());
@@ -132,9 +122,9 @@ TEST_CASE("matrix config: the appservice block", "[matrix][config]") {
   CHECK(cfg.appservice->listen_port == 7420);
   CHECK(cfg.appservice->sender_localpart == "parley_bridge");
 
-  v.set("appservice", with({{"listen", "nowhere"}, {"hs_token", "hs-secret-2"}, {"extra", "x"}}));
+  v.set("appservice", config_map({{"listen", "nowhere"}, {"hs_token", "hs-secret-2"}, {"extra", "x"}}));
   (void)matrix_config::parse(v, problems);
-  const auto text = all_text(problems);
+  const auto text = problems_text(problems);
   CHECK(text.find("backend_config.appservice.listen") != std::string::npos);
   CHECK(text.find("backend_config.appservice.as_token") != std::string::npos);
   CHECK(text.find("backend_config.appservice.extra") != std::string::npos);
