@@ -217,7 +217,7 @@ void concurrent_writers_keep_cursor_order(harness& h) {
 void unicode_round_trips_byte_for_byte(harness& h) {
   auto b = h.connect_backend();
   const auto t = h.fresh_topic();
-  const std::vector<std::string> bodies{
+  std::vector<std::string> bodies{
       "emoji 🦜🎉 and flags 🇩🇪🇯🇵",
       "RTL: \u05E9\u05DC\u05D5\u05DD \u0645\u0631\u062D\u0628\u0627 mixed with LTR",
       "combining: e\u0301 a\u0308 and zero-width\u200Bjoiner\u200D",
@@ -226,6 +226,10 @@ void unicode_round_trips_byte_for_byte(harness& h) {
       "   leading and trailing spaces   ",
       "",
   };
+  if (!h.accepts_empty_content()) {
+    WARN("the service refuses a message without content: the empty body is left out");
+    bodies.pop_back();
+  }
   collecting_sink sink;
   auto sub = subscribe_ok(*b, t, sink);
   for (const auto& body : bodies) post_ok(*b, t, body);

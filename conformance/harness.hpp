@@ -36,6 +36,10 @@ class harness {
   /// A `since` this backend could never have minted.
   [[nodiscard]] virtual std::string malformed_cursor() const { return "%%not-a-cursor%%"; }
 
+  /// False where the service refuses a message without content (Discord:
+  /// code 50006): the cases then leave the empty body out, and say so.
+  [[nodiscard]] virtual bool accepts_empty_content() const { return true; }
+
   /// How long a live message may take to arrive before the case fails.
   [[nodiscard]] virtual std::chrono::milliseconds live_timeout() const {
     return std::chrono::milliseconds(5000);

@@ -57,19 +57,11 @@ TEST_CASE("discord: without the MESSAGE_CONTENT switch connect fails and says wh
   shared_fake().post("app_flags", R"({"flags":524288})");
 }
 
-TEST_CASE("discord: unicode bodies round-trip byte for byte (no empty one: Discord refuses it)", "[discord]") {
+// The other bodies of the conformance unicode case run there (the harness
+// leaves out only the empty one).
+TEST_CASE("discord: an empty post is refused with a clear error", "[discord]") {
   auto b = connect_discord(fake_config());
   const auto t = shared_fake().add_channel();
-  const std::vector<std::string> bodies{
-      "emoji 🦜🎉 and flags 🇩🇪🇯🇵",
-      "RTL: \u05E9\u05DC\u05D5\u05DD \u0645\u0631\u062D\u0628\u0627 mixed with LTR",
-      "combining: e\u0301 a\u0308 and zero-width\u200Bjoiner\u200D",
-      "controls \x01\x02\x1f\x7f and tabs\tnewlines\n\r\nquotes \"' backslash \\ braces {}[]",
-      "{\"looks\":\"like json\",\"n\":1}",
-      "   leading and trailing spaces   ",
-  };
-  for (const auto& body : bodies) (void)conformance::post_ok(*b, t, body);
-  CHECK(contents(fetch_page(*b, t)) == bodies);
   auto empty = b->post({t, "writer", "", std::nullopt});
   REQUIRE_FALSE(empty.has_value());
   CHECK_THAT(empty.error().message, Catch::Contains("empty"));

@@ -26,6 +26,8 @@ class discord_harness : public conformance::harness {
   [[nodiscard]] std::string fresh_topic() override;
   /// Threads, each with a backend of its own.
   [[nodiscard]] bool concurrent_post(const std::string& topic, int writers, int per_writer) override;
+  /// Discord refuses a message without content (400, code 50006).
+  [[nodiscard]] bool accepts_empty_content() const override { return false; }
 
   [[nodiscard]] const discord_config& config() const noexcept { return cfg_; }
 
