@@ -1,38 +1,30 @@
 #include "backends/discord/discord_config.hpp"
 
-#include <cstdlib>
-
 #include "backends/discord/snowflake.hpp"
 #include "src/util/url.hpp"
+#include "src/ws_client/ws_url.hpp"
 
 namespace parley::discord {
 
 namespace {
 
-/// `token`, else the variable `token_env` names (default
-/// `$PARLEY_DISCORD_TOKEN`).
-std::string read_token(config::map_reader& r) {
-  std::string env_name = "PARLEY_DISCORD_TOKEN";
-  if (auto e = r.string("token_env", false)) env_name = *e;
-  if (auto v = r.string("token", false)) return *v;
-  const char* env = std::getenv(env_name.c_str());
-  return env == nullptr ? std::string{} : std::string(env);
-}
-
-/// An http(s) URL without query or fragment, trailing `/` stripped.
+/// An http(s) URL (`ws`: a ws(s) URL) without query or fragment, trailing
+/// `/` stripped.
 std::optional<std::string> read_url(config::map_reader& r, const char* key, const char* schemes) {
   auto u = r.string(key, false);
   if (!u) return std::nullopt;
   std::string s = *u;
   while (!s.empty() && s.back() == '/') s.pop_back();
   const bool ws = std::string_view(schemes) == "ws";
-  std::string probe = s;
-  if (ws && probe.rfind("wss://", 0) == 0) probe = "https://" + probe.substr(6);
-  else if (ws && probe.rfind("ws://", 0) == 0) probe = "http://" + probe.substr(5);
-  else if (ws) probe.clear();
-  auto parsed = url::parse_http_url(probe);
-  if (!parsed || parsed->path.find('#') != std::string::npos ||
-      (!ws && parsed->path.find('?') != std::string::npos)) {
+  bool ok;
+  if (ws) {
+    auto parsed = ws::parse_ws_url(s);
+    ok = parsed && s.find('#') == std::string::npos;
+  } else {
+    auto parsed = url::parse_http_url(s);
+    ok = parsed && parsed->path.find_first_of("?#") == std::string::npos;
+  }
+  if (!ok) {
     r.report(key, std::string("expected a ") + (ws ? "ws(s)" : "http(s)") + " URL, got \"" + *u + "\"");
     return std::nullopt;
   }
@@ -75,7 +67,7 @@ std::string discord_config::channel_of(const std::string& topic) const {
 discord_config discord_config::parse(const config::value& v, std::vector<config::problem>& problems) {
   discord_config out;
   config::map_reader r(v, "backend_config", problems);
-  out.token = read_token(r);
+  out.token = r.secret("token", "PARLEY_DISCORD_TOKEN").value_or("");
   if (out.token.empty()) r.report("token", "is required (or set $PARLEY_DISCORD_TOKEN): the bot token");
   if (auto u = read_url(r, "api_url", "http")) out.api_url = *u;
   if (auto u = read_url(r, "gateway_url", "ws")) out.gateway_url = *u;

@@ -1,6 +1,5 @@
 #include "backends/xmpp/xmpp_config.hpp"
 
-#include <cstdlib>
 #include <random>
 
 #include "src/util/url.hpp"
@@ -35,13 +34,7 @@ void read_service(config::map_reader& r, xmpp_config& out) {
 
 /// `password`, else the environment, else the default.
 void read_password(config::map_reader& r, xmpp_config& out) {
-  std::string env_name = "PARLEY_XMPP_PASSWORD";
-  if (auto e = r.string("password_env", false)) env_name = *e;
-  if (auto p = r.string("password", false)) {
-    out.password = *p;
-  } else if (const char* env = std::getenv(env_name.c_str()); env != nullptr && *env != '\0') {
-    out.password = env;
-  }
+  if (auto p = r.secret("password", "PARLEY_XMPP_PASSWORD")) out.password = *p;
   out.default_password = out.password == default_password;
 }
 
