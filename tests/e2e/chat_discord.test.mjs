@@ -6,21 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { scratch, writeConfig, connect, startFake } from './harness.mjs';
+import { scratch, writeConfig, connect, startFake, untilHeard } from './harness.mjs';
 
 const BUILT = (process.env.PARLEY_BACKENDS || 'discord').split(',');
 const FAKE = fileURLToPath(new URL('../../backends/discord/fake/fake_discord.py', import.meta.url));
 const skip = !BUILT.includes('discord') ? 'the discord backend is not built' : false;
-
-/** Posts as the person until the session hears one: its gateway is then up. */
-async function untilHeard(fake, channel, s) {
-  for (let i = 0; i < 40; ++i) {
-    await fake.control(`/_fake/channels/${channel}/messages`, { username: 'alice', content: `warm-up ${i}` });
-    const heard = await s.waitFor('notifications/claude/channel', 1, () => true, 500);
-    if (heard.length) return;
-  }
-  throw new Error(`the session never heard the channel: ${s.stderr()}`);
-}
 
 test('a person in a Discord channel and a session confer, with replies', { skip }, async () => {
   const { dir, cleanup } = scratch();
@@ -42,7 +32,7 @@ backend_config:
     ${topic}: "${channel}"
 `), { dir });
   try {
-    await untilHeard(fake, channel, s);
+    await untilHeard((i) => fake.control(`/_fake/channels/${channel}/messages`, { username: 'alice', content: `warm-up ${i}` }), s);
     const asked = await fake.control(`/_fake/channels/${channel}/messages`,
       { username: 'alice', content: 'hello @claude, can you check the build?' });
     const got = await s.waitFor('notifications/claude/channel', 1,

@@ -6,21 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { scratch, writeConfig, connect, startFake } from './harness.mjs';
+import { scratch, writeConfig, connect, startFake, untilHeard } from './harness.mjs';
 
 const BUILT = (process.env.PARLEY_BACKENDS || 'slack').split(',');
 const FAKE = fileURLToPath(new URL('../../backends/slack/fake/fake_slack.py', import.meta.url));
 const skip = !BUILT.includes('slack') ? 'the slack backend is not built' : false;
-
-/** Posts as the person until the session hears one: its socket is then up. */
-async function untilHeard(fake, channel, s) {
-  for (let i = 0; i < 40; ++i) {
-    await fake.control('/_fake/post', { channel, text: `warm-up ${i}`, user: 'U0HUMAN' });
-    const heard = await s.waitFor('notifications/claude/channel', 1, () => true, 500);
-    if (heard.length) return;
-  }
-  throw new Error(`the session never heard the channel: ${s.stderr()}`);
-}
 
 test('a person in a Slack channel and a session confer, in a thread', { skip }, async () => {
   const { dir, cleanup } = scratch();
@@ -43,7 +33,7 @@ backend_config:
     ${topic}: ${channel}
 `), { dir });
   try {
-    await untilHeard(fake, channel, s);
+    await untilHeard((i) => fake.control('/_fake/post', { channel, text: `warm-up ${i}`, user: 'U0HUMAN' }), s);
     const asked = await fake.control('/_fake/post', { channel, text: 'hello @claude, can you check the build?',
       user: 'U0HUMAN' });
     const got = await s.waitFor('notifications/claude/channel', 1,

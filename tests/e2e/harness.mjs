@@ -170,3 +170,16 @@ export function startFake(script, args = []) {
     p.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
 }
+
+/**
+ * Calls `post(i)` (a person writing in the channel) every half second until
+ * the session hears one of them: its live connection is then up.
+ */
+export async function untilHeard(post, s) {
+  for (let i = 0; i < 40; ++i) {
+    await post(i);
+    const heard = await s.waitFor('notifications/claude/channel', 1, () => true, 500);
+    if (heard.length) return;
+  }
+  throw new Error(`the session never heard the channel: ${s.stderr()}`);
+}
