@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "backends/discord/window_limiter.hpp"
+#include "src/util/window_limiter.hpp"
 #include "src/json/writer.hpp"
 #include "src/util/url.hpp"
 
@@ -13,6 +13,13 @@ namespace {
 /// Discord's global limit is 50 requests per second per bot token; 45 leaves
 /// room for requests that arrive closer together than they were sent.
 constexpr long requests_per_second = 45;
+
+/// The process's request budget per bot token, in 1 s windows: a burst of
+/// posts queues here rather than collecting 429s.
+window_limiter& request_limiter() {
+  static window_limiter limiter(std::chrono::milliseconds(1000));
+  return limiter;
+}
 
 std::string channel_path(const std::string& channel_id) {
   return "/channels/" + url::encode_path_segment(channel_id) + "/messages";
@@ -45,7 +52,7 @@ void discord_api::stop() {
 }
 
 bool discord_api::wait_for_budget() {
-  const auto wait = window_limiter::requests().reserve(cfg_.token, requests_per_second, window_limiter::clock::now());
+  const auto wait = request_limiter().reserve(cfg_.token, requests_per_second, window_limiter::clock::now());
   std::unique_lock lock(wait_mu_);
   return !wait_cv_.wait_for(lock, wait, [&] { return stopped_; });
 }

@@ -1,6 +1,6 @@
 #include "backends/discord/gateway_session.hpp"
 
-#include "backends/discord/window_limiter.hpp"
+#include "src/util/window_limiter.hpp"
 #include "src/util/log.hpp"
 
 namespace parley::discord {
@@ -15,6 +15,14 @@ using std::chrono::milliseconds;
 constexpr milliseconds hello_timeout{10'000};
 /// Frames above this are worth a log line: only a large guild's READY is.
 constexpr std::size_t big_frame = 1024 * 1024;
+
+/// The process's IDENTIFY budget per bot token, in 5 s windows of
+/// `max_concurrency` sessions: more and Discord closes the socket, and a bot
+/// that keeps trying gets its token reset.
+window_limiter& identify_limiter() {
+  static window_limiter limiter(std::chrono::milliseconds(5000));
+  return limiter;
+}
 
 }  // namespace
 
@@ -98,7 +106,7 @@ result<std::string> gateway_session::identify_url() {
       if (!sleep_for(wait)) break;
       continue;
     }
-    const auto wait = window_limiter::identify().reserve(cfg_.token, static_cast<long>(g->max_concurrency),
+    const auto wait = identify_limiter().reserve(cfg_.token, static_cast<long>(g->max_concurrency),
                                                          clock_type::now());
     if (wait.count() > 0 && !sleep_for(wait)) break;
     return cfg_.gateway_url.empty() ? g->url : cfg_.gateway_url;

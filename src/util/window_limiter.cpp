@@ -1,18 +1,8 @@
-#include "backends/discord/window_limiter.hpp"
+#include "src/util/window_limiter.hpp"
 
 #include <algorithm>
 
-namespace parley::discord {
-
-window_limiter& window_limiter::identify() {
-  static window_limiter limiter(std::chrono::milliseconds(5000));
-  return limiter;
-}
-
-window_limiter& window_limiter::requests() {
-  static window_limiter limiter(std::chrono::milliseconds(1000));
-  return limiter;
-}
+namespace parley {
 
 std::chrono::milliseconds window_limiter::reserve(const std::string& key, long per_window, clock::time_point now) {
   const auto n = static_cast<std::size_t>(std::max(1L, per_window));
@@ -26,4 +16,4 @@ std::chrono::milliseconds window_limiter::reserve(const std::string& key, long p
   return std::chrono::duration_cast<std::chrono::milliseconds>(at - now);
 }
 
-}  // namespace parley::discord
+}  // namespace parley

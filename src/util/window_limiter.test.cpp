@@ -1,11 +1,11 @@
-#include "backends/discord/window_limiter.hpp"
+#include "src/util/window_limiter.hpp"
 
 #include <catch2/catch.hpp>
 
-using parley::discord::window_limiter;
+using parley::window_limiter;
 using namespace std::chrono_literals;
 
-TEST_CASE("at most N per key in any window", "[discord][limiter]") {
+TEST_CASE("at most N per key in any window", "[util][limiter]") {
   window_limiter l(5000ms);
   const auto t0 = window_limiter::clock::now();
   CHECK(l.reserve("a", 1, t0) == 0ms);
@@ -18,7 +18,7 @@ TEST_CASE("at most N per key in any window", "[discord][limiter]") {
   CHECK(wide.reserve("a", 16, t0 + 6000ms) == 0ms);
 }
 
-TEST_CASE("a burst of requests queues at 50 per second", "[discord][limiter]") {
+TEST_CASE("a burst of requests queues at 50 per second", "[util][limiter]") {
   window_limiter l(1000ms);
   const auto t0 = window_limiter::clock::now();
   for (int i = 0; i < 50; ++i) CHECK(l.reserve("tok", 50, t0) == 0ms);
