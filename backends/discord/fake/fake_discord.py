@@ -12,12 +12,12 @@ What it models and which test checks it: CHECKLIST.md beside this file.
 import argparse
 import asyncio
 import os
-import signal
 import sys
 import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tests", "support"))
 
 from aiohttp import web  # noqa: E402
 
@@ -25,6 +25,7 @@ from control_api import ControlApi  # noqa: E402
 from gateway import Gateway  # noqa: E402
 from rest_api import RestApi  # noqa: E402
 from store import ApiError, Store  # noqa: E402
+from fake_serve import serve  # noqa: E402
 
 
 class FakeDiscord:
@@ -130,15 +131,7 @@ async def main(argv):
     p.add_argument("--heartbeat-ms", type=int, default=41250)
     args = p.parse_args(argv)
     fake = FakeDiscord(args.token, args.heartbeat_ms)
-    port = await fake.start(args.port)
-    print(f"PORT {port}", flush=True)
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stopping.set)
-    await stopping.wait()
-    await fake.stop()
-    return 0
+    return await serve(fake, args.port)
 
 
 if __name__ == "__main__":

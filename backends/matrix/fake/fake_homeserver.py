@@ -15,11 +15,11 @@ import argparse
 import asyncio
 import json
 import os
-import signal
 import sys
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tests", "support"))
 
 from aiohttp import web  # noqa: E402
 
@@ -28,6 +28,7 @@ from appservice import AppService, load_registration  # noqa: E402
 from client_api import ClientApi  # noqa: E402
 from control_api import ControlApi  # noqa: E402
 from store import MatrixError, Store  # noqa: E402
+from fake_serve import serve  # noqa: E402
 
 def error_response(status, errcode, error, **extra):
     return web.json_response(dict({"errcode": errcode, "error": error}, **extra), status=status)
@@ -164,15 +165,7 @@ async def main(argv):
     users = dict(u.split(":", 1) for u in args.user) if args.user else None
     reg = load_registration(args.appservice_registration) if args.appservice_registration else None
     hs = FakeHomeserver(args.server_name, users, reg, args.create_room_ratelimit, not args.no_password_login)
-    port = await hs.start(args.port)
-    print(f"PORT {port}", flush=True)
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stopping.set)
-    await stopping.wait()
-    await hs.stop()
-    return 0
+    return await serve(hs, args.port)
 
 
 if __name__ == "__main__":

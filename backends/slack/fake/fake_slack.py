@@ -14,11 +14,11 @@ it; the same bot), app `xapp-fake`. What it models: CHECKLIST.md beside it.
 import argparse
 import asyncio
 import os
-import signal
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tests", "support"))
 
 from aiohttp import web  # noqa: E402
 
@@ -26,6 +26,7 @@ from control_api import ControlApi  # noqa: E402
 from socket_mode import SocketMode  # noqa: E402
 from store import BASE_SCOPES, Store  # noqa: E402
 from web_api import WebApi  # noqa: E402
+from fake_serve import serve  # noqa: E402
 
 DEFAULT_BOT_TOKENS = {"xoxb-fake": BASE_SCOPES, "xoxb-fake-customize": BASE_SCOPES + ["chat:write.customize"]}
 DEFAULT_APP_TOKENS = ["xapp-fake"]
@@ -101,15 +102,7 @@ async def main(argv):
     args = p.parse_args(argv)
     bots = dict(parse_token(t) for t in args.bot_token) if args.bot_token else None
     fake = FakeSlack(bots, args.app_token or None)
-    port = await fake.start(args.port)
-    print(f"PORT {port}", flush=True)
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stopping.set)
-    await stopping.wait()
-    await fake.stop()
-    return 0
+    return await serve(fake, args.port)
 
 
 if __name__ == "__main__":

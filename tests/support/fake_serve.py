@@ -1,0 +1,20 @@
+"""How every fake of a hosted chat service runs as a program: start on the
+given loopback port, print `PORT <n>` (what tests/support/child_server and
+the e2e harness wait for), serve until SIGTERM or SIGINT, then stop.
+`fake` has `async start(port) -> port` and `async stop()`.
+"""
+
+import asyncio
+import signal
+
+
+async def serve(fake, port):
+    bound = await fake.start(port)
+    print(f"PORT {bound}", flush=True)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    await stopping.wait()
+    await fake.stop()
+    return 0
