@@ -22,11 +22,13 @@ def describe(label, ms):
 
 class Session:
     """A `parley stdio` process. Channel events whose content holds
-    `T|<key>|` are stamped with their arrival time in `channel[key]`."""
+    `T|<key>|` are stamped with their arrival time in `channel[key]`, and
+    counted in `heard[key]`."""
 
     def __init__(self, proc):
         self.proc = proc
         self.channel = {}
+        self.heard = {}
         self.pending = {}
         self.next_id = 1
 
@@ -42,7 +44,9 @@ class Session:
             if b"notifications/claude/channel" in line:
                 content = json.loads(line)["params"]["content"]
                 if "T|" in content:
-                    self.channel[content[content.index("T|"):].split("|")[1]] = t
+                    key = content[content.index("T|"):].split("|")[1]
+                    self.channel[key] = t
+                    self.heard[key] = self.heard.get(key, 0) + 1
                 continue
             msg = json.loads(line)
             if msg.get("id") in self.pending:
@@ -62,10 +66,12 @@ class Session:
         return json.loads(answer["result"]["content"][0]["text"])
 
 
-async def start_session(parley_bin, topics, backend):
-    """`backend` is (name, {backend_config key: value})."""
+async def start_session(parley_bin, topics, backend, scratch=None):
+    """`backend` is (name, {backend_config key: value}). A session started
+    again with the same `scratch` directory keeps its state (read cursors,
+    a backend's state under XDG_STATE_HOME)."""
     name, config = backend
-    scratch = tempfile.mkdtemp(prefix="parley-bench-")
+    scratch = scratch or tempfile.mkdtemp(prefix="parley-bench-")
     path = os.path.join(scratch, "session.yaml")
     with open(path, "w") as f:
         f.write("identity: {handle: bench}\ntopics: [%s]\nlive_push: {enabled: true}\npresence: {enabled: false}\n"
@@ -73,6 +79,7 @@ async def start_session(parley_bin, topics, backend):
     proc = await asyncio.create_subprocess_exec(parley_bin, "stdio", "--config", path, stdin=asyncio.subprocess.PIPE,
                                                 stdout=asyncio.subprocess.PIPE, env=dict(os.environ, XDG_STATE_HOME=scratch))
     s = Session(proc)
+    s.scratch = scratch
     s.reader = asyncio.ensure_future(s.read())
     s.send({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
         "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}})

@@ -29,15 +29,7 @@ import aiohttp
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_session import describe, start_session  # noqa: E402
-
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-
-
-async def start_fake(script):
-    proc = await asyncio.create_subprocess_exec("/usr/bin/python3", os.path.join(ROOT, script), "--port", "0",
-                                                stdout=asyncio.subprocess.PIPE)
-    line = (await proc.stdout.readline()).decode()
-    return proc, "http://127.0.0.1:%s" % line.split()[1]
+from chat_fake_bench import floor, load_now, paced_posts, start_fake, wait_for  # noqa: E402
 
 
 class Slack:
@@ -142,33 +134,6 @@ class Discord:
             await ws.send_str(json.dumps({"op": 1, "d": seq()}))
 
 
-async def paced_posts(service, count, rate, prefix):
-    sent = {}
-    start = time.monotonic()
-    for i in range(count):
-        await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
-        key = "%s%d" % (prefix, i)
-        sent[key] = time.monotonic_ns()
-        await service.human_post("T|%s|%s" % (key, "x" * 180))
-    return sent
-
-
-async def wait_for(stamps, keys, seconds):
-    deadline = time.monotonic() + seconds
-    while not all(k in stamps for k in keys) and time.monotonic() < deadline:
-        await asyncio.sleep(0.01)
-
-
-async def floor(service, count, rate):
-    stamps, ready = {}, asyncio.Event()
-    client = asyncio.ensure_future(service.floor_client(stamps, ready))
-    await asyncio.wait_for(ready.wait(), 10)
-    sent = await paced_posts(service, count, rate, "f")
-    await wait_for(stamps, sent, 10)
-    client.cancel()
-    return [(stamps[k] - sent[k]) / 1e6 for k in sent if k in stamps]
-
-
 async def gap_fill(service, session, gap, label, prefix, refuse_resume=False):
     keys = ["%s%d" % (prefix, i) for i in range(gap)]
     t0 = time.monotonic_ns()
@@ -228,7 +193,6 @@ async def run(service_type, url, count, rate, gap):
 if __name__ == "__main__":
     if len(sys.argv) < 3 or sys.argv[1] not in ("slack", "discord"):
         sys.exit(__doc__)
-    with open("/proc/loadavg") as f:
-        LOAD_BEFORE = f.read().strip()
+    LOAD_BEFORE = load_now()
     args = [int(a) for a in sys.argv[3:]] + [1000, 100, 100][len(sys.argv) - 3:]
     asyncio.get_event_loop().run_until_complete(main(sys.argv[1], sys.argv[2], *args[:3]))
