@@ -95,6 +95,12 @@ export async function connect(configPath, { dir, env = {}, name = 'e2e' } = {}) 
     },
     channel: () => notifications.filter((n) => n.method === 'notifications/claude/channel'),
     close: () => client.close(),
+    /** Sends `signal` to the parley process and waits until it is gone. */
+    async kill(signal) {
+      process.kill(transport.pid, signal);
+      for (let i = 0; i < 500 && transport.pid !== null; ++i) await sleep(10);
+      await client.close();
+    },
   };
   return session;
 }
