@@ -63,7 +63,9 @@ backend_config:
       const page = await s.call('parley_fetch_recent', { topic, limit: 2 });
       assert.deepEqual(page.messages.map((m) => m.backendMsgId), [ev.meta.msg_id, r.backendMsgId]);
 
-      // Killed mid-conversation; the person writes on meanwhile.
+      // Killed mid-conversation (after its read cursor, saved within 250 ms
+      // of a delivery, is on disk); the person writes on meanwhile.
+      await new Promise((r) => setTimeout(r, 600));
       await s.kill('SIGKILL');
       const missed = [];
       for (let i = 0; i < 5; ++i) missed.push(await say(`while you were away ${i}`));
