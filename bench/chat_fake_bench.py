@@ -5,6 +5,8 @@ import asyncio
 import os
 import time
 
+from bench_session import describe
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
 
@@ -54,3 +56,26 @@ async def floor(service, count, rate):
     except asyncio.CancelledError:
         pass
     return [(stamps[k] - sent[k]) / 1e6 for k in sent if k in stamps]
+
+
+async def with_fake(script, body):
+    """Runs `await body(url)` with the fake `script` up, and stops it after."""
+    fake, url = await start_fake(script)
+    try:
+        await body(url)
+    finally:
+        fake.terminate()
+        await fake.wait()
+
+
+async def measure_push(service, session, topic, count, rate, floor_ms, floor_label):
+    """Once `session` listens on `topic`: `count` posts of a person at
+    `rate`/s, each timed to its channel event, printed beside the floor."""
+    await session.call("parley_fetch_recent", {"topic": topic, "limit": 1})
+    await asyncio.sleep(1.5)
+    sent = await paced_posts(service, count, rate, "p")
+    await wait_for(session.channel, sent, 10)
+    bridge = [(session.channel[k] - sent[k]) / 1e6 for k in sent if k in session.channel]
+    print("push: %d posts at %d/s" % (count, rate))
+    print(describe("  person's post -> channel event (parley)", bridge))
+    print(describe("  floor: person's post -> " + floor_label, floor_ms))

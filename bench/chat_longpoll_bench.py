@@ -34,8 +34,8 @@ import time
 import aiohttp
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_session import describe, start_session  # noqa: E402
-from chat_fake_bench import floor, load_now, paced_posts, start_fake, wait_for  # noqa: E402
+from bench_session import start_session  # noqa: E402
+from chat_fake_bench import floor, load_now, measure_push, wait_for, with_fake  # noqa: E402
 
 TELEGRAM_TOKEN = "123456:TEST-TOKEN"
 ZULIP_AUTH = aiohttp.BasicAuth("parley-bot@localhost", "parley-api-key")
@@ -208,14 +208,7 @@ async def run(service_type, url, count, rate, gap, catchup):
         topic = "bench-push"
         scratch = tempfile.mkdtemp(prefix="parley-bench-")
         session = await start_session(PARLEY_BIN, [topic], service.backend(topic, scratch), scratch)
-        await session.call("parley_fetch_recent", {"topic": topic, "limit": 1})
-        await asyncio.sleep(1.5)
-        sent = await paced_posts(service, count, rate, "p")
-        await wait_for(session.channel, sent, 10)
-        bridge = [(session.channel[k] - sent[k]) / 1e6 for k in sent if k in session.channel]
-        print("push: %d posts at %d/s" % (count, rate))
-        print(describe("  person's post -> channel event (parley)", bridge))
-        print(describe("  floor: person's post -> own long-poll client", floor_ms))
+        await measure_push(service, session, topic, count, rate, floor_ms, "own long-poll client")
 
         if kind == "telegram" and gap > 0:
             session = await telegram_restart(service, session, topic, gap)
@@ -232,12 +225,7 @@ async def main(kind, parley_bin, count, rate, gap, catchup):
     global PARLEY_BIN
     PARLEY_BIN = parley_bin
     service_type = {"telegram": Telegram, "zulip": Zulip}[kind]
-    fake, url = await start_fake(service_type.fake)
-    try:
-        await run(service_type, url, count, rate, gap, catchup)
-    finally:
-        fake.terminate()
-        await fake.wait()
+    await with_fake(service_type.fake, lambda url: run(service_type, url, count, rate, gap, catchup))
 
 
 if __name__ == "__main__":

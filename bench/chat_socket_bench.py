@@ -28,8 +28,8 @@ import time
 import aiohttp
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_session import describe, start_session  # noqa: E402
-from chat_fake_bench import floor, load_now, paced_posts, start_fake, wait_for  # noqa: E402
+from bench_session import start_session  # noqa: E402
+from chat_fake_bench import floor, load_now, measure_push, wait_for, with_fake  # noqa: E402
 
 
 class Slack:
@@ -152,12 +152,7 @@ async def main(kind, parley_bin, count, rate, gap):
     global PARLEY_BIN
     PARLEY_BIN = parley_bin
     service_type = {"slack": Slack, "discord": Discord}[kind]
-    fake, url = await start_fake(service_type.fake)
-    try:
-        await run(service_type, url, count, rate, gap)
-    finally:
-        fake.terminate()
-        await fake.wait()
+    await with_fake(service_type.fake, lambda url: run(service_type, url, count, rate, gap))
 
 
 async def run(service_type, url, count, rate, gap):
@@ -171,14 +166,7 @@ async def run(service_type, url, count, rate, gap):
 
         topic = "bench-push"
         session = await start_session(PARLEY_BIN, [topic], service.backend(topic))
-        await session.call("parley_fetch_recent", {"topic": topic, "limit": 1})
-        await asyncio.sleep(1.5)
-        sent = await paced_posts(service, count, rate, "p")
-        await wait_for(session.channel, sent, 10)
-        bridge = [(session.channel[k] - sent[k]) / 1e6 for k in sent if k in session.channel]
-        print("push: %d posts at %d/s" % (count, rate))
-        print(describe("  person's post -> channel event (parley)", bridge))
-        print(describe("  floor: person's post -> own socket client", floor_ms))
+        await measure_push(service, session, topic, count, rate, floor_ms, "own socket client")
 
         if gap > 0:
             print("gap-fill: socket dropped, %d messages posted while away; drop -> last channel event" % gap)

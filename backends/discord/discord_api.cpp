@@ -25,17 +25,17 @@ std::string channel_path(const std::string& channel_id) {
   return "/channels/" + url::encode_path_segment(channel_id) + "/messages";
 }
 
-result<json_doc> body_of(const result<http::http_response>& r, const std::string& label) {
+result<json::document> body_of(const result<http::http_response>& r, const std::string& label) {
   if (!r) return r.error();
-  return json_doc::parse(r->body, label + " response");
+  return json::document::parse(r->body, label + " response");
 }
 
 }  // namespace
 
 std::optional<std::chrono::milliseconds> retry_after_seconds(const http::http_response& r) {
-  auto doc = json_doc::parse(r.body, "429 body");
+  auto doc = json::document::parse(r.body, "429 body");
   if (!doc) return std::nullopt;
-  auto s = member<double>(doc->root(), "retry_after");
+  auto s = json::member<double>(doc->root(), "retry_after");
   if (!s || !std::isfinite(*s) || *s <= 0) return std::nullopt;
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(std::min(*s, 86400.0) * 1000.0)));
 }
@@ -73,14 +73,14 @@ result<http::http_response> discord_api::call(const std::string& method, const s
   return client_.call(req, policy);
 }
 
-result<json_doc> discord_api::get_json(const std::string& path, const std::string& label) {
+result<json::document> discord_api::get_json(const std::string& path, const std::string& label) {
   return body_of(call("GET", cfg_.api_url + path, "", label, http::retry_policy::retry_safe()), "Discord GET " + label);
 }
 
 result<bot_user> discord_api::me() {
   auto doc = get_json("/users/@me", "/users/@me");
   if (!doc) return doc.error();
-  bot_user u{text_of(doc->root(), "id").value_or(""), text_of(doc->root(), "username").value_or("")};
+  bot_user u{json::text_of(doc->root(), "id").value_or(""), json::text_of(doc->root(), "username").value_or("")};
   if (u.id.empty()) return fail(errc::backend_unavailable, "Discord GET /users/@me → 200 without an id");
   return u;
 }
@@ -88,25 +88,25 @@ result<bot_user> discord_api::me() {
 result<std::int64_t> discord_api::application_flags() {
   auto doc = get_json("/applications/@me", "/applications/@me");
   if (!doc) return doc.error();
-  return member<std::int64_t>(doc->root(), "flags").value_or(0);
+  return json::member<std::int64_t>(doc->root(), "flags").value_or(0);
 }
 
 result<gateway_info> discord_api::gateway_bot() {
   auto doc = get_json("/gateway/bot", "/gateway/bot");
   if (!doc) return doc.error();
   gateway_info g;
-  g.url = text_of(doc->root(), "url").value_or("");
+  g.url = json::text_of(doc->root(), "url").value_or("");
   if (g.url.empty()) return fail(errc::backend_unavailable, "Discord GET /gateway/bot → 200 without a url");
-  if (auto l = member<simdjson::dom::element>(doc->root(), "session_start_limit"); l && l->is_object()) {
-    g.total = member<std::int64_t>(*l, "total").value_or(g.total);
-    g.remaining = member<std::int64_t>(*l, "remaining").value_or(g.remaining);
-    g.reset_after_ms = member<std::int64_t>(*l, "reset_after").value_or(0);
-    g.max_concurrency = member<std::int64_t>(*l, "max_concurrency").value_or(1);
+  if (auto l = json::member<simdjson::dom::element>(doc->root(), "session_start_limit"); l && l->is_object()) {
+    g.total = json::member<std::int64_t>(*l, "total").value_or(g.total);
+    g.remaining = json::member<std::int64_t>(*l, "remaining").value_or(g.remaining);
+    g.reset_after_ms = json::member<std::int64_t>(*l, "reset_after").value_or(0);
+    g.max_concurrency = json::member<std::int64_t>(*l, "max_concurrency").value_or(1);
   }
   return g;
 }
 
-result<json_doc> discord_api::create_message(const std::string& channel_id, const std::string& content,
+result<json::document> discord_api::create_message(const std::string& channel_id, const std::string& content,
                                              const std::optional<std::string>& reply_to) {
   json::writer w;
   w.begin_object().key("content").value(content);
@@ -122,7 +122,7 @@ result<json_doc> discord_api::create_message(const std::string& channel_id, cons
                  "Discord POST /channels/{channel}/messages");
 }
 
-result<json_doc> discord_api::execute_webhook(const std::string& url, const std::string& content,
+result<json::document> discord_api::execute_webhook(const std::string& url, const std::string& content,
                                               const std::string& username) {
   json::writer w;
   w.begin_object().key("content").value(content).key("username").value(username);
@@ -134,7 +134,7 @@ result<json_doc> discord_api::execute_webhook(const std::string& url, const std:
                  "Discord POST /webhooks/{webhook}");
 }
 
-result<json_doc> discord_api::messages(const std::string& channel_id, const std::optional<std::string>& after,
+result<json::document> discord_api::messages(const std::string& channel_id, const std::optional<std::string>& after,
                                        std::size_t limit) {
   std::string query = "limit=" + std::to_string(std::clamp<std::size_t>(limit, 1, 100));
   if (after) query += "&after=" + url::encode_query_value(*after);
@@ -145,7 +145,7 @@ result<json_doc> discord_api::messages(const std::string& channel_id, const std:
   if (!r) return r.error();
   if (r->status == 404)
     return fail(errc::no_such_topic, "Discord channel " + channel_id + " is unknown to the bot (404)");
-  return json_doc::parse(r->body, "Discord GET " + label + " response");
+  return json::document::parse(r->body, "Discord GET " + label + " response");
 }
 
 }  // namespace parley::discord

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "backends/discord/discord_config.hpp"
-#include "backends/discord/discord_json.hpp"
+#include "src/json/document.hpp"
 #include "src/error/result.hpp"
 #include "src/http_client/http_client.hpp"
 
@@ -44,14 +44,14 @@ class discord_api {
   /// `GET /gateway/bot`: the gateway URL and the identify budget.
   [[nodiscard]] result<gateway_info> gateway_bot();
   /// POST /channels/{id}/messages; the created message object.
-  [[nodiscard]] result<json_doc> create_message(const std::string& channel_id, const std::string& content,
+  [[nodiscard]] result<json::document> create_message(const std::string& channel_id, const std::string& content,
                                                 const std::optional<std::string>& reply_to);
   /// Executes the webhook at `url` with `?wait=true`, posting as `username`.
-  [[nodiscard]] result<json_doc> execute_webhook(const std::string& url, const std::string& content,
+  [[nodiscard]] result<json::document> execute_webhook(const std::string& url, const std::string& content,
                                                  const std::string& username);
   /// GET /channels/{id}/messages with `limit` (1–100) and, when given,
   /// `after` (exclusive); an array, newest first. 404: errc::no_such_topic.
-  [[nodiscard]] result<json_doc> messages(const std::string& channel_id, const std::optional<std::string>& after,
+  [[nodiscard]] result<json::document> messages(const std::string& channel_id, const std::optional<std::string>& after,
                                           std::size_t limit);
 
   /// Aborts every request in flight, every wait for the request budget, and
@@ -65,7 +65,7 @@ class discord_api {
   /// Waits for a slot of the token's request budget (45 per second across
   /// the process); false when stopped meanwhile.
   [[nodiscard]] bool wait_for_budget();
-  [[nodiscard]] result<json_doc> get_json(const std::string& path, const std::string& label);
+  [[nodiscard]] result<json::document> get_json(const std::string& path, const std::string& label);
 
   discord_config cfg_;
   http::http_client client_;

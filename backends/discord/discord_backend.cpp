@@ -34,7 +34,7 @@ std::size_t code_points(const std::string& s) {
   return n;
 }
 
-result<std::vector<discord_message>> ascending(const result<json_doc>& doc) {
+result<std::vector<discord_message>> ascending(const result<json::document>& doc) {
   if (!doc) return doc.error();
   return read_page_ascending(doc->root());
 }

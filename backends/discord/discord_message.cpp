@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "backends/discord/discord_json.hpp"
+#include "src/json/document.hpp"
 #include "backends/discord/snowflake.hpp"
 #include "src/seam/backend.hpp"
 
@@ -10,22 +10,22 @@ namespace parley::discord {
 
 result<discord_message> read_message(simdjson::dom::element e) {
   discord_message m;
-  m.id = text_of(e, "id").value_or("");
-  m.channel_id = text_of(e, "channel_id").value_or("");
+  m.id = json::text_of(e, "id").value_or("");
+  m.channel_id = json::text_of(e, "channel_id").value_or("");
   if (!snowflake::parse(m.id) || !snowflake::parse(m.channel_id))
     return fail(errc::backend_unavailable, "a Discord message without a valid id or channel_id");
-  if (auto a = member<simdjson::dom::element>(e, "author")) {
-    m.author_id = text_of(*a, "id").value_or("");
-    m.author_username = text_of(*a, "username").value_or("");
+  if (auto a = json::member<simdjson::dom::element>(e, "author")) {
+    m.author_id = json::text_of(*a, "id").value_or("");
+    m.author_username = json::text_of(*a, "username").value_or("");
   }
-  m.content = text_of(e, "content").value_or("");
-  m.timestamp = text_of(e, "timestamp").value_or("");
-  if (auto r = member<simdjson::dom::element>(e, "message_reference")) {
-    const auto type = member<std::int64_t>(*r, "type").value_or(0);
-    if (auto id = text_of(*r, "message_id"); id && type == 0) m.reply_to = *id;
+  m.content = json::text_of(e, "content").value_or("");
+  m.timestamp = json::text_of(e, "timestamp").value_or("");
+  if (auto r = json::member<simdjson::dom::element>(e, "message_reference")) {
+    const auto type = json::member<std::int64_t>(*r, "type").value_or(0);
+    if (auto id = json::text_of(*r, "message_id"); id && type == 0) m.reply_to = *id;
   }
-  if (auto att = member<simdjson::dom::array>(e, "attachments")) m.has_attachments = att->size() > 0;
-  m.from_webhook = text_of(e, "webhook_id").has_value();
+  if (auto att = json::member<simdjson::dom::array>(e, "attachments")) m.has_attachments = att->size() > 0;
+  m.from_webhook = json::text_of(e, "webhook_id").has_value();
   return m;
 }
 

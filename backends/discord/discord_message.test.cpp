@@ -2,12 +2,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "backends/discord/discord_json.hpp"
+#include "src/json/document.hpp"
 
+using namespace parley;
 using namespace parley::discord;
 
 TEST_CASE("a Discord message becomes the seam's message", "[discord][message]") {
-  auto doc = json_doc::parse(R"({"id":"1000","channel_id":"7","type":19,"content":"hi @bob",
+  auto doc = json::document::parse(R"({"id":"1000","channel_id":"7","type":19,"content":"hi @bob",
       "timestamp":"2026-01-02T03:04:05.678000+00:00","author":{"id":"5","username":"alice"},
       "message_reference":{"message_id":"999","channel_id":"7"},"attachments":[]})", "m");
   REQUIRE(doc.has_value());
@@ -25,15 +26,15 @@ TEST_CASE("a Discord message becomes the seam's message", "[discord][message]") 
 }
 
 TEST_CASE("a forward is not a reply, a message without ids is refused", "[discord][message]") {
-  auto fwd = json_doc::parse(R"({"id":"3","channel_id":"7","message_reference":{"type":1,"message_id":"2"}})", "m");
+  auto fwd = json::document::parse(R"({"id":"3","channel_id":"7","message_reference":{"type":1,"message_id":"2"}})", "m");
   REQUIRE(fwd.has_value());
   CHECK_FALSE(read_message(fwd->root())->reply_to.has_value());
-  auto bad = json_doc::parse(R"({"id":"x","channel_id":"7"})", "m");
+  auto bad = json::document::parse(R"({"id":"x","channel_id":"7"})", "m");
   CHECK_FALSE(read_message(bad->root()).has_value());
 }
 
 TEST_CASE("pages come newest first and are read oldest first, by number", "[discord][message]") {
-  auto doc = json_doc::parse(R"([{"id":"10","channel_id":"1"},{"id":"9","channel_id":"1"},{"id":"100","channel_id":"1"}])",
+  auto doc = json::document::parse(R"([{"id":"10","channel_id":"1"},{"id":"9","channel_id":"1"},{"id":"100","channel_id":"1"}])",
                              "page");
   REQUIRE(doc.has_value());
   auto page = read_page_ascending(doc->root());

@@ -7,12 +7,12 @@
 namespace parley::discord::gateway {
 
 result<frame> parse_frame(std::string_view text) {
-  auto doc = json_doc::parse(text, "a gateway frame");
+  auto doc = json::document::parse(text, "a gateway frame");
   if (!doc) return doc.error();
-  auto op = member<std::int64_t>(doc->root(), "op");
+  auto op = json::member<std::int64_t>(doc->root(), "op");
   if (!op) return fail(errc::backend_unavailable, "a gateway frame without an integer op");
-  frame f{static_cast<int>(*op), member<std::int64_t>(doc->root(), "s"),
-          text_of(doc->root(), "t").value_or(""), std::move(*doc)};
+  frame f{static_cast<int>(*op), json::member<std::int64_t>(doc->root(), "s"),
+          json::text_of(doc->root(), "t").value_or(""), std::move(*doc)};
   return f;
 }
 

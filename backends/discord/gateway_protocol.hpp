@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "backends/discord/discord_json.hpp"
+#include "src/json/document.hpp"
 #include "src/error/result.hpp"
 
 namespace parley::discord::gateway {
@@ -36,7 +36,7 @@ struct frame {
   int op = -1;
   std::optional<std::int64_t> seq;
   std::string type;
-  json_doc doc;
+  json::document doc;
   /// `d`; the whole frame when it has none (whose members are op, s, t).
   [[nodiscard]] simdjson::dom::element data() const {
     simdjson::dom::element d;

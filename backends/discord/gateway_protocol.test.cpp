@@ -10,11 +10,11 @@ TEST_CASE("gateway frames are parsed, garbage is an error, not a crash", "[gatew
   CHECK(f->op == 0);
   CHECK(f->seq == 42);
   CHECK(f->type == "MESSAGE_CREATE");
-  CHECK(parley::discord::text_of(f->data(), "id") == "1");
+  CHECK(parley::json::text_of(f->data(), "id") == "1");
   auto hello = gw::parse_frame(R"({"op":10,"d":{"heartbeat_interval":41250},"s":null,"t":null})");
   REQUIRE(hello.has_value());
   CHECK_FALSE(hello->seq.has_value());
-  CHECK(parley::discord::member<std::int64_t>(hello->data(), "heartbeat_interval") == 41250);
+  CHECK(parley::json::member<std::int64_t>(hello->data(), "heartbeat_interval") == 41250);
   for (const char* bad : {"", "{", "[1]", R"({"op":"x"})", "{\"op\":0,\"d\":\"\xff\xfe\"}", "null"})
     CHECK_FALSE(gw::parse_frame(bad).has_value());
 }

@@ -159,7 +159,7 @@ gateway_session::next_step gateway_session::serve(ws::ws_connection& conn, bool 
     return resume ? next_step::resume : next_step::identify;
   }
   connection_state st;
-  st.interval = milliseconds(std::max<std::int64_t>(member<std::int64_t>(hello->data(), "heartbeat_interval")
+  st.interval = milliseconds(std::max<std::int64_t>(json::member<std::int64_t>(hello->data(), "heartbeat_interval")
                                                         .value_or(41250), 100));
   st.next_beat = clock_type::now() + gateway::first_heartbeat(st.interval, rng_);
   (void)conn.send(resume ? gateway::resume_frame(cfg_.token, session_id_, seq_.value_or(0))
@@ -246,8 +246,8 @@ void gateway_session::on_dispatch(const gateway::frame& f) {
     }
     if (hooks_.on_message) hooks_.on_message(*m);
   } else if (f.type == "READY") {
-    session_id_ = text_of(f.data(), "session_id").value_or("");
-    resume_url_ = text_of(f.data(), "resume_gateway_url").value_or(cfg_.gateway_url);
+    session_id_ = json::text_of(f.data(), "session_id").value_or("");
+    resume_url_ = json::text_of(f.data(), "resume_gateway_url").value_or(cfg_.gateway_url);
     failures_ = 0;
     report(health::connected, "Discord gateway session ready");
     // A new session: Discord replays nothing from before it.

@@ -23,9 +23,9 @@ std::string room_path(const std::string& room_id) { return std::string(v3) + "/r
 
 /// A string member of a response body, or an error naming the request.
 result<std::string> member(const http::http_response& r, const char* key, const std::string& label) {
-  auto doc = json_doc::parse(r.body, label + " response");
+  auto doc = json::document::parse(r.body, label + " response", json::lenient_object);
   if (!doc) return doc.error();
-  auto v = string_at(doc->root(), key);
+  auto v = json::text_of(doc->object(), key);
   if (!v) return fail(errc::backend_unavailable, label + " → " + std::to_string(r.status) + " without " + key);
   return *v;
 }
@@ -33,9 +33,9 @@ result<std::string> member(const http::http_response& r, const char* key, const 
 }  // namespace
 
 std::optional<std::chrono::milliseconds> retry_after_ms(const http::http_response& r) {
-  auto doc = json_doc::parse(r.body, "429 body");
+  auto doc = json::document::parse(r.body, "429 body", json::lenient_object);
   if (!doc) return std::nullopt;
-  auto ms = integer_at(doc->root(), "retry_after_ms");
+  auto ms = json::integer_of(doc->object(), "retry_after_ms");
   if (!ms) return std::nullopt;
   return std::chrono::milliseconds(*ms);
 }
@@ -177,7 +177,7 @@ result<std::string> matrix_api::send(const std::string& room_id, const std::stri
   return member(*r, "event_id", "Matrix PUT /send");
 }
 
-result<json_doc> matrix_api::messages(const std::string& room_id, const messages_query& q) {
+result<json::document> matrix_api::messages(const std::string& room_id, const messages_query& q) {
   const std::string query = query_of({{"dir", std::string(1, q.dir)},
                                       {"from", q.from},
                                       {"to", q.to},
@@ -186,23 +186,23 @@ result<json_doc> matrix_api::messages(const std::string& room_id, const messages
   const std::string label = "/_matrix/client/v3/rooms/{room}/messages";
   auto r = call("GET", room_path(room_id) + "/messages", query, "", label, http::retry_policy::retry_safe());
   if (!r) return r.error();
-  return json_doc::parse(r->body, "Matrix GET " + label + " response");
+  return json::document::parse(r->body, "Matrix GET " + label + " response", json::lenient_object);
 }
 
-result<std::optional<json_doc>> matrix_api::context(const std::string& room_id, const std::string& event_id) {
+result<std::optional<json::document>> matrix_api::context(const std::string& room_id, const std::string& event_id) {
   auto policy = http::retry_policy::retry_safe();
   policy.allowed_statuses = {404};
   const std::string label = "/_matrix/client/v3/rooms/{room}/context/{event}";
   auto r = call("GET", room_path(room_id) + "/context/" + url::encode_path_segment(event_id), "limit=0", "", label,
                 policy);
   if (!r) return r.error();
-  if (r->status == 404) return std::optional<json_doc>{};
-  auto doc = json_doc::parse(r->body, "Matrix GET " + label + " response");
+  if (r->status == 404) return std::optional<json::document>{};
+  auto doc = json::document::parse(r->body, "Matrix GET " + label + " response", json::lenient_object);
   if (!doc) return doc.error();
-  return std::optional<json_doc>{std::move(*doc)};
+  return std::optional<json::document>{std::move(*doc)};
 }
 
-result<json_doc> matrix_api::sync(const std::string& filter, const std::optional<std::string>& since,
+result<json::document> matrix_api::sync(const std::string& filter, const std::optional<std::string>& since,
                                   std::int64_t timeout_ms) {
   const std::string query =
       query_of({{"filter", filter}, {"since", since}, {"timeout", std::to_string(timeout_ms)}});
@@ -212,7 +212,7 @@ result<json_doc> matrix_api::sync(const std::string& filter, const std::optional
   const std::string path = std::string(v3) + "/sync";
   auto r = call("GET", path, query, "", path, policy, std::chrono::milliseconds(timeout_ms + 15000));
   if (!r) return r.error();
-  return json_doc::parse(r->body, "Matrix GET /sync response");
+  return json::document::parse(r->body, "Matrix GET /sync response", json::lenient_object);
 }
 
 }  // namespace parley::matrix

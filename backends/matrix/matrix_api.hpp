@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "backends/matrix/json_doc.hpp"
+#include "src/json/document.hpp"
 #include "backends/matrix/matrix_config.hpp"
 #include "src/error/result.hpp"
 #include "src/http_client/http_client.hpp"
@@ -49,11 +49,11 @@ class matrix_api {
   [[nodiscard]] result<std::string> register_user(const std::string& localpart);
   /// Joins `room_id` as `as_user` (application service).
   [[nodiscard]] result<void> join_as(const std::string& room_id, const std::string& as_user);
-  [[nodiscard]] result<json_doc> messages(const std::string& room_id, const messages_query& q);
+  [[nodiscard]] result<json::document> messages(const std::string& room_id, const messages_query& q);
   /// /context/<event_id>?limit=0; nullopt when the server does not know the event (404).
-  [[nodiscard]] result<std::optional<json_doc>> context(const std::string& room_id, const std::string& event_id);
+  [[nodiscard]] result<std::optional<json::document>> context(const std::string& room_id, const std::string& event_id);
   /// One /sync with an inline filter.
-  [[nodiscard]] result<json_doc> sync(const std::string& filter, const std::optional<std::string>& since,
+  [[nodiscard]] result<json::document> sync(const std::string& filter, const std::optional<std::string>& since,
                                       std::int64_t timeout_ms);
 
   /// Aborts every request in flight and every later one.

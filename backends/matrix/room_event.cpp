@@ -1,6 +1,6 @@
 #include "backends/matrix/room_event.hpp"
 
-#include "backends/matrix/json_doc.hpp"
+#include "src/json/document.hpp"
 #include "backends/matrix/room_alias.hpp"
 #include "src/json/writer.hpp"
 #include "src/model/mentions.hpp"
@@ -12,21 +12,21 @@ namespace parley::matrix {
 std::optional<room_event> read_event(simdjson::dom::element e) {
   simdjson::dom::object obj;
   if (e.get_object().get(obj) != simdjson::SUCCESS) return std::nullopt;
-  auto id = string_at(obj, "event_id");
-  auto type = string_at(obj, "type");
+  auto id = json::text_of(obj, "event_id");
+  auto type = json::text_of(obj, "type");
   if (!id || id->empty() || !type) return std::nullopt;
   room_event ev;
   ev.event_id = std::move(*id);
   ev.type = std::move(*type);
-  ev.sender = string_at(obj, "sender").value_or("");
-  ev.room_id = string_at(obj, "room_id").value_or("");
-  ev.origin_server_ts = integer_at(obj, "origin_server_ts").value_or(0);
-  if (auto content = object_at(obj, "content")) {
-    ev.body = string_at(*content, "body");
-    ev.topic_tag = string_at(*content, "app.parley.topic");
-    ev.sender_tag = string_at(*content, "app.parley.sender");
-    if (auto rel = object_at(*content, "m.relates_to"))
-      if (auto reply = object_at(*rel, "m.in_reply_to")) ev.in_reply_to = string_at(*reply, "event_id");
+  ev.sender = json::text_of(obj, "sender").value_or("");
+  ev.room_id = json::text_of(obj, "room_id").value_or("");
+  ev.origin_server_ts = json::integer_of(obj, "origin_server_ts").value_or(0);
+  if (auto content = json::object_of(obj, "content")) {
+    ev.body = json::text_of(*content, "body");
+    ev.topic_tag = json::text_of(*content, "app.parley.topic");
+    ev.sender_tag = json::text_of(*content, "app.parley.sender");
+    if (auto rel = json::object_of(*content, "m.relates_to"))
+      if (auto reply = json::object_of(*rel, "m.in_reply_to")) ev.in_reply_to = json::text_of(*reply, "event_id");
   }
   return ev;
 }

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "backends/matrix/json_doc.hpp"
+#include "src/json/document.hpp"
 #include "backends/matrix/room_event.hpp"
 
 using namespace parley;
@@ -8,11 +8,11 @@ using namespace parley::matrix;
 
 namespace {
 
-room_event event_of(const std::string& json) {
-  auto doc = json_doc::parse(R"({"e":)" + json + "}", "event");
+room_event event_of(const std::string& event_json) {
+  auto doc = json::document::parse(R"({"e":)" + event_json + "}", "event", json::lenient_object);
   REQUIRE(doc);
   simdjson::dom::element e;
-  REQUIRE(doc->root()["e"].get(e) == simdjson::SUCCESS);
+  REQUIRE(doc->object()["e"].get(e) == simdjson::SUCCESS);
   auto ev = read_event(e);
   REQUIRE(ev);
   return *ev;
@@ -49,12 +49,12 @@ TEST_CASE("matrix events: what is not a message is skipped, alone", "[matrix][ev
   CHECK_FALSE(belongs(no_body, "ctx", false));
   auto number_body = event_of(R"({"event_id":"$n","type":"m.room.message","content":{"body":42}})");
   CHECK_FALSE(belongs(number_body, "ctx", false));
-  auto doc = json_doc::parse(R"({"chunk":[1,{"type":"x"},{"event_id":"$ok","type":"m.room.message",
+  auto doc = json::document::parse(R"({"chunk":[1,{"type":"x"},{"event_id":"$ok","type":"m.room.message",
     "content":{"body":"fine"}},"str",{"event_id":"$also","type":"m.room.message","content":"nope"}]})",
-                             "page");
+                             "page", json::lenient_object);
   REQUIRE(doc);
   std::size_t skipped = 0;
-  auto events = read_events(*array_at(doc->root(), "chunk"), skipped);
+  auto events = read_events(*json::array_of(doc->object(), "chunk"), skipped);
   CHECK(skipped == 3);
   REQUIRE(events.size() == 2);
   CHECK(events[0].event_id == "$ok");
@@ -69,8 +69,8 @@ TEST_CASE("matrix events: invalid UTF-8 and lone surrogates are repaired, not fa
   CHECK(*ev.body == "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
   auto lone = event_of(R"({"event_id":"$s","type":"m.room.message","content":{"body":"x\udc80y\ud83e\udd9cz\\udc80"}})");
   CHECK(*lone.body == "x\xEF\xBF\xBDy\xF0\x9F\xA6\x9Cz\\udc80");
-  CHECK_FALSE(json_doc::parse("{\"next_batch\": 12", "sync"));
-  CHECK_FALSE(json_doc::parse("[1,2]", "sync"));
+  CHECK_FALSE(json::document::parse("{\"next_batch\": 12", "sync", json::lenient_object));
+  CHECK_FALSE(json::document::parse("[1,2]", "sync", json::lenient_object));
 }
 
 TEST_CASE("matrix events: a post's content, with a reply when there is one", "[matrix][event]") {

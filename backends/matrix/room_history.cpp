@@ -12,8 +12,8 @@ constexpr int max_pages = 50;
 constexpr std::size_t max_page_size = 500;
 
 /// The events of a /messages or /context answer's array `key`.
-std::vector<room_event> events_at(const json_doc& doc, const char* key) {
-  auto chunk = array_at(doc.root(), key);
+std::vector<room_event> events_at(const json::document& doc, const char* key) {
+  auto chunk = json::array_of(doc.object(), key);
   if (!chunk) return {};
   std::size_t skipped = 0;
   auto out = read_events(*chunk, skipped);
@@ -43,7 +43,7 @@ result<page> room_history::newest(std::size_t limit) {
     for (const auto& ev : events)
       if (newest_first.size() < limit && belongs(ev, topic_, shared_room_))
         newest_first.push_back(to_message(ev, topic_, server_name_));
-    auto end = string_at(doc->root(), "end");
+    auto end = json::text_of(doc->object(), "end");
     if (events.empty() || !end) break;
     q.from = *end;
   }
@@ -62,7 +62,7 @@ result<page> room_history::after(const std::string& since, std::size_t limit) {
                                                                        "reading the newest messages instead");
     return newest(limit);
   }
-  auto end = string_at((*ctx)->root(), "end");
+  auto end = json::text_of((*ctx)->object(), "end");
   if (!end) {
     page empty;
     empty.next_cursor = cursor{since};
@@ -90,7 +90,7 @@ result<page> room_history::forward(std::optional<std::string> from, const std::s
       if (out.messages.size() >= limit) break;
       if (belongs(ev, topic_, shared_room_)) out.messages.push_back(to_message(ev, topic_, server_name_));
     }
-    auto end = string_at(doc->root(), "end");
+    auto end = json::text_of(doc->object(), "end");
     if (events.empty() || !end) break;
     q.from = *end;
   }
@@ -105,7 +105,7 @@ result<room_event> room_history::event(const std::string& event_id) {
   if (!ctx) return ctx.error();
   if (!*ctx) return fail(errc::backend_unavailable, "Matrix event " + event_id + " vanished right after it was sent");
   simdjson::dom::element e;
-  if ((*ctx)->root()["event"].get(e) != simdjson::SUCCESS)
+  if ((*ctx)->object()["event"].get(e) != simdjson::SUCCESS)
     return fail(errc::backend_unavailable, "Matrix /context answered without the event");
   auto ev = read_event(e);
   if (!ev) return fail(errc::backend_unavailable, "Matrix /context answered with an unreadable event");

@@ -40,7 +40,7 @@ sync_feed::~sync_feed() { stop(); }
 result<void> sync_feed::position() {
   auto doc = api_.sync(sync_filter(0), std::nullopt, 0);
   if (!doc) return doc.error();
-  auto next = string_at(doc->root(), "next_batch");
+  auto next = json::text_of(doc->object(), "next_batch");
   if (!next) return fail(errc::backend_unavailable, "Matrix GET /sync answered without next_batch");
   std::lock_guard lock(mu_);
   since_ = *next;
@@ -61,9 +61,9 @@ result<void> sync_feed::step() {
   }
   auto doc = api_.sync(live_filter_, since, sync_timeout_ms_);
   if (!doc) return failed(doc.error());
-  auto next = string_at(doc->root(), "next_batch");
+  auto next = json::text_of(doc->object(), "next_batch");
   if (!next) return failed(fail(errc::backend_unavailable, "Matrix GET /sync answered without next_batch"));
-  auto batches = read_rooms(doc->root(), since);
+  auto batches = read_rooms(doc->object(), since);
   if (!batches) return failed(batches.error());
   std::lock_guard lock(mu_);
   for (const auto& b : *batches) dispatch(b, recovering_);
@@ -94,7 +94,7 @@ bool sync_feed::has_listeners(const std::string& room_id) {
 
 result<std::vector<sync_feed::room_batch>> sync_feed::read_rooms(simdjson::dom::object root, const std::string& since) {
   std::vector<room_batch> out;
-  auto rooms = object_at(root, "rooms");
+  auto rooms = json::object_of(root, "rooms");
   if (!rooms) return out;
   simdjson::dom::element join_el;
   if ((*rooms)["join"].get(join_el) != simdjson::SUCCESS) return out;
@@ -116,7 +116,7 @@ result<std::vector<sync_feed::room_batch>> sync_feed::read_rooms(simdjson::dom::
     if (skipped > 0) log::warn(component, "sync: skipped " + std::to_string(skipped) + " unreadable event(s) in " + b.room_id);
     bool limited = false;
     if (timeline["limited"].get_bool().get(limited) != simdjson::SUCCESS) limited = false;
-    auto prev = string_at(timeline, "prev_batch");
+    auto prev = json::text_of(timeline, "prev_batch");
     if (limited && has_listeners(b.room_id)) {
       std::vector<room_event> older;
       b.gap = !prev || !backfill(b.room_id, *prev, since, older);
@@ -142,11 +142,11 @@ bool sync_feed::backfill(const std::string& room_id, const std::string& prev_bat
       log::warn(component, "sync: backfill of " + room_id + " failed: " + doc.error().message);
       return false;
     }
-    auto chunk = array_at(doc->root(), "chunk");
+    auto chunk = json::array_of(doc->object(), "chunk");
     std::size_t skipped = 0;
     auto events = chunk ? read_events(*chunk, skipped) : std::vector<room_event>{};
     newest_first.insert(newest_first.end(), events.begin(), events.end());
-    auto end = string_at(doc->root(), "end");
+    auto end = json::text_of(doc->object(), "end");
     if (events.empty() || !end) {
       out.assign(newest_first.rbegin(), newest_first.rend());
       return true;
@@ -202,14 +202,14 @@ result<std::optional<std::string>> sync_feed::boundary_of(const std::string& roo
   after.limit = 1;
   auto doc = api_.messages(room_id, after);
   if (!doc) return doc.error();
-  auto chunk = array_at(doc->root(), "chunk");
+  auto chunk = json::array_of(doc->object(), "chunk");
   if (!chunk || chunk->size() == 0) return std::optional<std::string>{};
   messages_query newest;
   newest.dir = 'b';
   newest.limit = 1;
   doc = api_.messages(room_id, newest);
   if (!doc) return doc.error();
-  chunk = array_at(doc->root(), "chunk");
+  chunk = json::array_of(doc->object(), "chunk");
   std::size_t skipped = 0;
   auto events = chunk ? read_events(*chunk, skipped) : std::vector<room_event>{};
   if (events.empty()) return std::optional<std::string>{};

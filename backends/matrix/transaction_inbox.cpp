@@ -1,6 +1,6 @@
 #include "backends/matrix/transaction_inbox.hpp"
 
-#include "backends/matrix/json_doc.hpp"
+#include "src/json/document.hpp"
 #include "src/util/log.hpp"
 
 namespace parley::matrix {
@@ -53,8 +53,8 @@ inbound_answer transaction_inbox::handle(const inbound_request& req) {
   if (!same_secret(req.authorization.substr(7), hs_token_)) return error_answer(403, "M_FORBIDDEN", "Bad token");
   const std::string txn_id = path.substr(prefix.size());
   if (seen(txn_id)) return {};
-  auto doc = json_doc::parse(req.body, "appservice transaction " + txn_id);
-  auto events = doc ? array_at(doc->root(), "events") : std::nullopt;
+  auto doc = json::document::parse(req.body, "appservice transaction " + txn_id, json::lenient_object);
+  auto events = doc ? json::array_of(doc->object(), "events") : std::nullopt;
   if (!events) {
     // Answered 2xx all the same: the homeserver would resend it unchanged
     // forever and hold back every transaction after it.

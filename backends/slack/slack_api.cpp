@@ -1,7 +1,6 @@
 #include "backends/slack/slack_api.hpp"
 
 #include "src/util/url.hpp"
-#include "src/util/utf8.hpp"
 
 namespace parley::slack {
 
@@ -22,33 +21,23 @@ errc code_of(std::string_view error) {
 
 }  // namespace
 
-std::string member_text(simdjson::dom::object obj, std::string_view key) {
-  std::string_view v;
-  if (obj[key].get_string().get(v) != simdjson::SUCCESS) return {};
-  return std::string(v);
-}
-
 result<slack_answer> slack_answer::parse(std::string_view method, std::string_view body) {
-  slack_answer a;
-  a.parser_ = std::make_unique<simdjson::dom::parser>();
-  simdjson::dom::element root;
   const std::string label = "Slack " + std::string(method);
-  if (a.parser_->parse(utf8::repair(body)).get(root) != simdjson::SUCCESS ||
-      root.get_object().get(a.root_))
-    return fail(errc::backend_unavailable, label + " → an answer that is not a JSON object");
-  bool ok = false;
-  if (a.root_["ok"].get_bool().get(ok) != simdjson::SUCCESS || !ok) {
-    std::string error = member_text(a.root_, "error");
+  auto doc = json::document::parse(body, label, json::lenient_object);
+  if (!doc) return fail(errc::backend_unavailable, label + " → an answer that is not a JSON object");
+  const auto root = doc->object();
+  if (!json::member<bool>(root, "ok").value_or(false)) {
+    std::string error = member_text(root, "error");
     if (error.empty()) error = "ok is not true";
     std::string detail;
-    if (error == "missing_scope") detail = " (needs " + member_text(a.root_, "needed") + ")";
+    if (error == "missing_scope") detail = " (needs " + member_text(root, "needed") + ")";
     return fail(code_of(error), label + " → " + error + detail);
   }
-  return a;
+  return slack_answer(std::move(*doc));
 }
 
 std::string slack_answer::text(std::string_view key) const {
-  return member_text(root_, key);
+  return member_text(doc_.object(), key);
 }
 
 slack_api::slack_api(const slack_config& cfg) : cfg_(cfg) {}

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <simdjson.h>
-
 #include <memory>
 #include <string>
 #include <string_view>
@@ -10,6 +8,7 @@
 
 #include "backends/slack/slack_config.hpp"
 #include "src/error/result.hpp"
+#include "src/json/document.hpp"
 #include "src/http_client/http_client.hpp"
 
 namespace parley::slack {
@@ -23,19 +22,21 @@ class slack_answer {
   /// Bytes that are not UTF-8 become U+FFFD first.
   [[nodiscard]] static result<slack_answer> parse(std::string_view method, std::string_view body);
 
-  [[nodiscard]] simdjson::dom::object root() const noexcept { return root_; }
+  [[nodiscard]] simdjson::dom::object root() const noexcept { return doc_.object(); }
   /// The string member `key` of the root, or "".
   [[nodiscard]] std::string text(std::string_view key) const;
   /// The bot token's scopes (`x-oauth-scopes`), when the answer named them.
   std::string scopes;
 
  private:
-  std::unique_ptr<simdjson::dom::parser> parser_;
-  simdjson::dom::object root_;
+  explicit slack_answer(json::document doc) : doc_(std::move(doc)) {}
+  json::document doc_;
 };
 
-/// The string member `key` of `obj`, or "".
-[[nodiscard]] std::string member_text(simdjson::dom::object obj, std::string_view key);
+/// The string member `key` of `obj`, or "": Slack omits what is empty.
+[[nodiscard]] inline std::string member_text(simdjson::dom::object obj, std::string_view key) {
+  return json::text_of(obj, key).value_or("");
+}
 
 /// Form fields of one call, in order; encoded with url::form_encode.
 using form_fields = std::vector<std::pair<std::string, std::string>>;

@@ -4,10 +4,10 @@
 
 #include "backends/slack/channel_history.hpp"
 #include "backends/slack/slack_ts.hpp"
+#include "src/json/document.hpp"
 #include "src/json/writer.hpp"
 #include "src/util/backoff.hpp"
 #include "src/util/log.hpp"
-#include "src/util/utf8.hpp"
 
 namespace parley::slack {
 
@@ -152,11 +152,8 @@ bool socket_session::await_hello(ws::ws_connection& conn) {
     auto frame = conn.receive(receive_slice);
     if (!frame) return false;
     if (!*frame) continue;
-    simdjson::dom::parser parser;
-    simdjson::dom::object root;
-    if (parser.parse(utf8::repair(**frame)).get_object().get(root) == simdjson::SUCCESS &&
-        member_text(root, "type") == "hello")
-      return true;
+    auto doc = json::document::parse(**frame, "a Socket Mode frame", json::lenient_object);
+    if (doc && json::text_of(doc->object(), "type") == "hello") return true;
     log::warn(component, "Socket Mode: a frame before hello, skipped");
   }
   if (!stopping_) log::warn(component, "Socket Mode: no hello within 10 s; reconnecting");
@@ -198,13 +195,12 @@ socket_session::ending socket_session::on_frame(ws::ws_connection& conn, const s
               "Socket Mode: skipped a frame of " + std::to_string(frame.size()) + " bytes");
     return ending::keep_going;
   }
-  const std::string repaired = utf8::repair(frame);
-  simdjson::dom::parser parser;
-  simdjson::dom::object root;
-  if (parser.parse(repaired).get_object().get(root) != simdjson::SUCCESS) {
+  auto doc = json::document::parse(frame, "a Socket Mode frame", json::lenient_object);
+  if (!doc) {
     log::warn(component, "Socket Mode: skipped a frame that is not a JSON object");
     return ending::keep_going;
   }
+  const simdjson::dom::object root = doc->object();
   // Ack first, whatever follows: Slack resends what is not acked in 3 s.
   const std::string envelope_id = member_text(root, "envelope_id");
   if (!envelope_id.empty()) (void)conn.send(ack_of(envelope_id));
@@ -219,7 +215,7 @@ socket_session::ending socket_session::on_frame(ws::ws_connection& conn, const s
       log::debug(component, "Socket Mode: ignored an envelope of type \"" + type + "\"");
     return ending::keep_going;
   }
-  if (repaired.size() != frame.size() || repaired != frame) {
+  if (!simdjson::validate_utf8(frame.data(), frame.size())) {
     log::warn(component, "Socket Mode: skipped an event that is not UTF-8");
     return ending::keep_going;
   }

@@ -5,32 +5,18 @@
 // hosted only).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { scratch, writeConfig, connect, startFake, untilHeard } from './harness.mjs';
+import { scratch, connect, startFake, untilHeard, chatConfig, repoPath, unlessBuilt } from './harness.mjs';
 
-const BUILT = (process.env.PARLEY_BACKENDS || 'discord').split(',');
-const FAKE = fileURLToPath(new URL('../../backends/discord/fake/fake_discord.py', import.meta.url));
-const skip = !BUILT.includes('discord') ? 'the discord backend is not built' : false;
+const FAKE = repoPath('backends/discord/fake/fake_discord.py');
+const skip = unlessBuilt('discord');
 
 test('a person in a Discord channel and a session confer, with replies', { skip }, async () => {
   const { dir, cleanup } = scratch();
   const fake = await startFake(FAKE);
   const topic = `chat-${process.pid}`;
   const channel = (await fake.control('/_fake/channels', { name: 'e2e' })).id;
-  const s = await connect(writeConfig(dir, 'claude.yaml', `identity:
-  handle: claude
-topics: [${topic}]
-live_push:
-  enabled: true
-presence:
-  enabled: false
-backend: discord
-backend_config:
-  token: test-token
-  api_url: ${fake.url}/api/v10
-  channel_map:
-    ${topic}: "${channel}"
-`), { dir });
+  const s = await connect(chatConfig(dir, topic, 'discord', { token: 'test-token', api_url: `${fake.url}/api/v10`,
+    channel_map: { [topic]: channel } }), { dir });
   try {
     await untilHeard((i) => fake.control(`/_fake/channels/${channel}/messages`, { username: 'alice', content: `warm-up ${i}` }), s);
     const asked = await fake.control(`/_fake/channels/${channel}/messages`,

@@ -6,14 +6,11 @@
 // is packaged for Debian 12).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { scratch, writeConfig, connect, jsonLinesChild, startFake } from './harness.mjs';
+import { scratch, connect, jsonLinesChild, startFake, chatConfig, repoPath, unlessBuilt } from './harness.mjs';
 
-const BUILT = (process.env.PARLEY_BACKENDS || 'matrix').split(',');
-const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const FAKE = here('../../backends/matrix/fake/fake_homeserver.py');
-const HUMAN = here('../../backends/matrix/testing/human_client.py');
-const skip = !BUILT.includes('matrix') ? 'the matrix backend is not built' : false;
+const FAKE = repoPath('backends/matrix/fake/fake_homeserver.py');
+const HUMAN = repoPath('backends/matrix/testing/human_client.py');
+const skip = unlessBuilt('matrix');
 
 /** A person in the room `#<alias>`, played by human_client.py. */
 async function person(hs, user, alias) {
@@ -30,21 +27,8 @@ test('a person in a Matrix room and a session confer, with replies', { skip }, a
   const hs = await startFake(FAKE);
   const topic = `chat-${process.pid}`;
   const alice = await person(hs, 'alice', `parley_${topic}`);
-  const s = await connect(writeConfig(dir, 'claude.yaml', `identity:
-  handle: claude
-topics: [${topic}]
-live_push:
-  enabled: true
-presence:
-  enabled: false
-backend: matrix
-backend_config:
-  homeserver_url: ${hs.url}
-  server_name: parley.local
-  user: parley
-  password: parleypass
-  sync_timeout_ms: 1000
-`), { dir });
+  const s = await connect(chatConfig(dir, topic, 'matrix', { homeserver_url: hs.url, server_name: 'parley.local',
+    user: 'parley', password: 'parleypass', sync_timeout_ms: 1000 }), { dir });
   try {
     await alice.waitFor((e) => e.event === 'online' && e.user === '@parley:parley.local', 15000);
     alice.say('hello @claude, can you check the build?');

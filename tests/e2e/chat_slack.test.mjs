@@ -5,33 +5,18 @@
 // backends/slack/fake (Slack is hosted only).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { scratch, writeConfig, connect, startFake, untilHeard } from './harness.mjs';
+import { scratch, connect, startFake, untilHeard, chatConfig, repoPath, unlessBuilt } from './harness.mjs';
 
-const BUILT = (process.env.PARLEY_BACKENDS || 'slack').split(',');
-const FAKE = fileURLToPath(new URL('../../backends/slack/fake/fake_slack.py', import.meta.url));
-const skip = !BUILT.includes('slack') ? 'the slack backend is not built' : false;
+const FAKE = repoPath('backends/slack/fake/fake_slack.py');
+const skip = unlessBuilt('slack');
 
 test('a person in a Slack channel and a session confer, in a thread', { skip }, async () => {
   const { dir, cleanup } = scratch();
   const fake = await startFake(FAKE);
   const topic = `chat-${process.pid}`;
   const channel = 'CE2ESLACK';
-  const s = await connect(writeConfig(dir, 'claude.yaml', `identity:
-  handle: claude
-topics: [${topic}]
-live_push:
-  enabled: true
-presence:
-  enabled: false
-backend: slack
-backend_config:
-  bot_token: xoxb-fake-customize
-  app_token: xapp-fake
-  api_url: ${fake.url}/api
-  channel_map:
-    ${topic}: ${channel}
-`), { dir });
+  const s = await connect(chatConfig(dir, topic, 'slack', { bot_token: 'xoxb-fake-customize', app_token: 'xapp-fake',
+    api_url: `${fake.url}/api`, channel_map: { [topic]: channel } }), { dir });
   try {
     await untilHeard((i) => fake.control('/_fake/post', { channel, text: `warm-up ${i}`, user: 'U0HUMAN' }), s);
     const asked = await fake.control('/_fake/post', { channel, text: 'hello @claude, can you check the build?',

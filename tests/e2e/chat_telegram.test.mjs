@@ -7,12 +7,10 @@
 // backends/telegram/fake (Telegram's Bot API is hosted only).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { scratch, writeConfig, connect, startFake, untilHeard } from './harness.mjs';
+import { scratch, connect, startFake, untilHeard, chatConfig, repoPath, unlessBuilt } from './harness.mjs';
 
-const BUILT = (process.env.PARLEY_BACKENDS || 'telegram').split(',');
-const FAKE = fileURLToPath(new URL('../../backends/telegram/fake/fake_telegram.py', import.meta.url));
-const skip = !BUILT.includes('telegram') ? 'the telegram backend is not built' : false;
+const FAKE = repoPath('backends/telegram/fake/fake_telegram.py');
+const skip = unlessBuilt('telegram');
 
 const CHAT = -1001234;
 const THREAD = 77;
@@ -24,20 +22,8 @@ test('a person in a Telegram forum topic and a session confer, and a killed sess
     const fake = await startFake(FAKE);
     await fake.control('/_fake/chat', { chat_id: CHAT, type: 'supergroup', title: 'e2e', is_forum: true });
     const topic = `chat-${process.pid}`;
-    const config = writeConfig(dir, 'claude.yaml', `identity:
-  handle: claude
-topics: [${topic}]
-live_push:
-  enabled: true
-presence:
-  enabled: false
-backend: telegram
-backend_config:
-  token: "123456:TEST-TOKEN"
-  api_url: ${fake.url}
-  chat_map:
-    ${topic}: "${CHAT}/${THREAD}"
-`);
+    const config = chatConfig(dir, topic, 'telegram', { token: '123456:TEST-TOKEN', api_url: fake.url,
+      chat_map: { [topic]: `${CHAT}/${THREAD}` } });
     const say = (text, extra = {}) => fake.control('/_fake/post',
       { chat_id: CHAT, message_thread_id: THREAD, text, from: ALICE, ...extra });
     let s = await connect(config, { dir });

@@ -5,15 +5,13 @@
 // Runs against the Prosody of scripts/test-services.sh.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { scratch, writeConfig, connect, sleep, jsonLinesChild } from './harness.mjs';
+import { scratch, writeConfig, connect, sleep, jsonLinesChild, repoPath, unlessBuilt } from './harness.mjs';
 
-const BUILT = (process.env.PARLEY_BACKENDS || 'xmpp').split(',');
 const SERVICE = process.env.PARLEY_XMPP_SERVICE;
 const MUC = process.env.PARLEY_XMPP_MUC;
 const DOMAIN = process.env.PARLEY_XMPP_DOMAIN;
-const HUMAN = fileURLToPath(new URL('../../backends/xmpp/testing/human_client.py', import.meta.url));
-const skip = !BUILT.includes('xmpp') ? 'the xmpp backend is not built' : false;
+const HUMAN = repoPath('backends/xmpp/testing/human_client.py');
+const skip = unlessBuilt('xmpp');
 
 /** A person in `room`, played by human_client.py; resolves once joined. */
 async function person(room, nick, { leaveLocked = false } = {}) {

@@ -6,31 +6,17 @@
 // fake of backends/zulip/fake (no Zulip server is packaged for Debian).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { scratch, writeConfig, connect, startFake, untilHeard } from './harness.mjs';
+import { scratch, connect, startFake, untilHeard, chatConfig, repoPath, unlessBuilt } from './harness.mjs';
 
-const BUILT = (process.env.PARLEY_BACKENDS || 'zulip').split(',');
-const FAKE = fileURLToPath(new URL('../../backends/zulip/fake/fake_zulip.py', import.meta.url));
-const skip = !BUILT.includes('zulip') ? 'the zulip backend is not built' : false;
+const FAKE = repoPath('backends/zulip/fake/fake_zulip.py');
+const skip = unlessBuilt('zulip');
 
 test('a person in a Zulip topic and a session confer, across an expired event queue', { skip }, async () => {
   const { dir, cleanup } = scratch();
   const fake = await startFake(FAKE);
   const topic = `chat-${process.pid}`;
-  const s = await connect(writeConfig(dir, 'claude.yaml', `identity:
-  handle: claude
-topics: [${topic}]
-live_push:
-  enabled: true
-presence:
-  enabled: false
-backend: zulip
-backend_config:
-  site_url: ${fake.url}
-  email: parley-bot@localhost
-  api_key: parley-api-key
-  stream: parley
-`), { dir });
+  const s = await connect(chatConfig(dir, topic, 'zulip', { site_url: fake.url, email: 'parley-bot@localhost',
+    api_key: 'parley-api-key', stream: 'parley' }), { dir });
   const say = (content) => fake.control('/_fake/post',
     { stream: 'parley', topic, content, sender_email: 'alice@example.com' });
   try {

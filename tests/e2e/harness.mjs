@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 export const PARLEY_BIN = process.env.PARLEY_BIN;
 if (!PARLEY_BIN) throw new Error('set PARLEY_BIN to the parley executable');
@@ -39,6 +40,33 @@ backend_config:
   db_path: ${join(dir, 'parley.db')}
 ${extra}`);
 }
+
+/**
+ * The config of a session `claude` in one chat room: topic `topic` on
+ * backend `backend` with `backendConfig` (an object, written as JSON, which
+ * YAML reads as is), live push on, presence off. Returns its path.
+ */
+export function chatConfig(dir, topic, backend, backendConfig) {
+  return writeConfig(dir, 'claude.yaml', `identity:
+  handle: claude
+topics: [${topic}]
+live_push:
+  enabled: true
+presence:
+  enabled: false
+backend: ${backend}
+backend_config: ${JSON.stringify(backendConfig)}
+`);
+}
+
+/** A test's `skip` option: false when the e2e build has `backend`. */
+export function unlessBuilt(backend) {
+  const built = (process.env.PARLEY_BACKENDS || backend).split(',');
+  return built.includes(backend) ? false : `the ${backend} backend is not built`;
+}
+
+/** The path of a file in the repository, from tests/e2e. */
+export const repoPath = (p) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

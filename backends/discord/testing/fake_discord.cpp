@@ -2,16 +2,16 @@
 
 #include <stdexcept>
 
-#include "backends/discord/discord_json.hpp"
+#include "src/json/document.hpp"
 
 namespace parley::discord::testing {
 
 namespace {
 
 std::string field(const std::string& body, const char* key) {
-  auto doc = json_doc::parse(body, "fake answer");
+  auto doc = json::document::parse(body, "fake answer");
   if (!doc) throw std::runtime_error(doc.error().message);
-  return text_of(doc->root(), key).value_or("");
+  return json::text_of(doc->root(), key).value_or("");
 }
 
 std::vector<std::string> command(std::vector<std::string> extra_args) {
@@ -41,9 +41,9 @@ std::string fake_discord::add_webhook(const std::string& channel_id) {
 }
 
 long fake_discord::stat(const std::string& name) {
-  auto doc = json_doc::parse(control("GET", "/_fake/stats"), "stats");
+  auto doc = json::document::parse(control("GET", "/_fake/stats"), "stats");
   if (!doc) throw std::runtime_error(doc.error().message);
-  return static_cast<long>(member<std::int64_t>(doc->root(), name).value_or(-1));
+  return static_cast<long>(json::member<std::int64_t>(doc->root(), name).value_or(-1));
 }
 
 fake_discord& shared_fake() {

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "backends/matrix/json_doc.hpp"
+#include "src/json/document.hpp"
 #include "src/util/url.hpp"
 
 namespace parley::matrix::testing {
@@ -24,16 +24,16 @@ std::string fake_homeserver::inject(const std::string& room, const std::string& 
                                    const std::string& extra_members) {
   auto body = control("POST", "/_fake/rooms/" + url::encode_path_segment(room) + "/inject",
                       R"({"sender":")" + sender + R"(","content":)" + content_json + extra_members + "}");
-  auto doc = json_doc::parse(body, "inject");
+  auto doc = json::document::parse(body, "inject", json::lenient_object);
   if (!doc) throw std::runtime_error(doc.error().message);
-  return string_at(doc->root(), "event_id").value_or("");
+  return json::text_of(doc->object(), "event_id").value_or("");
 }
 
 fake_homeserver::token fake_homeserver::mint_token(const std::string& user) {
   auto body = control("POST", "/_fake/tokens", R"({"user":")" + user + R"("})");
-  auto doc = json_doc::parse(body, "tokens");
+  auto doc = json::document::parse(body, "tokens", json::lenient_object);
   if (!doc) throw std::runtime_error(doc.error().message);
-  return {string_at(doc->root(), "access_token").value_or(""), string_at(doc->root(), "user_id").value_or("")};
+  return {json::text_of(doc->object(), "access_token").value_or(""), json::text_of(doc->object(), "user_id").value_or("")};
 }
 
 fake_homeserver& shared_fake() {
