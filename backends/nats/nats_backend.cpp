@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "backends/nats/nats_payload.hpp"
+#include "src/util/backoff.hpp"
 #include "src/util/iso_time.hpp"
 #include "src/seam/registry.hpp"
 #include "src/seam/typed_connect.hpp"
@@ -613,7 +614,9 @@ result<std::unique_ptr<subscription>> nats_backend::subscribe(const std::string&
 result<identity_ref> nats_backend::resolve_identity(const std::string& handle) { return identity_ref{handle, handle}; }
 
 void nats_backend::control_loop() {
-  auto backoff = std::chrono::milliseconds(50);
+  // Jittered, so the many gateways that lost one NATS server do not all
+  // rebuild their consumers in the same instant when it returns.
+  parley::backoff retry(std::chrono::milliseconds(50), resubscribe_backoff_max);
   std::unique_lock lock(control_mu_);
   for (;;) {
     control_cv_.wait_for(lock, std::chrono::seconds(5), [this] { return stopping_ || resubscribe_pending_; });
@@ -671,15 +674,14 @@ void nats_backend::control_loop() {
     }
     lock.lock();
     if (all_ok) {
-      backoff = std::chrono::milliseconds(50);
+      retry.reset();
       lock.unlock();
       report(health::connected, "reconnected to NATS; live feeds resumed");
       lock.lock();
     } else {
       log::warn("nats", "resuming live feeds failed (" + why + "); retrying");
       resubscribe_pending_ = true;
-      control_cv_.wait_for(lock, backoff, [this] { return stopping_; });
-      backoff = std::min(backoff * 2, std::chrono::duration_cast<std::chrono::milliseconds>(resubscribe_backoff_max));
+      control_cv_.wait_for(lock, retry.next(), [this] { return stopping_; });
     }
   }
 }
