@@ -4,24 +4,11 @@
 #include <filesystem>
 
 #include "src/state/state_dir.hpp"
-#include "src/util/url.hpp"
+#include "src/config/base_url.hpp"
 
 namespace parley::telegram {
 
 namespace {
-
-void read_api_url(config::map_reader& r, telegram_config& out) {
-  auto u = r.string("api_url", false);
-  if (!u) return;
-  std::string s = *u;
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  auto parsed = url::parse_http_url(s);
-  if (!parsed || parsed->path.find_first_of("?#") != std::string::npos) {
-    r.report("api_url", "expected an http(s) URL without query, got \"" + *u + "\"");
-    return;
-  }
-  out.api_url = s;
-}
 
 void read_chat_map(config::map_reader& r, telegram_config& out) {
   auto m = r.string_map("chat_map");
@@ -56,7 +43,7 @@ telegram_config telegram_config::parse(const config::value& v,
   telegram_config out;
   config::map_reader r(v, "backend_config", problems);
   if (auto t = r.secret("token", "PARLEY_TELEGRAM_TOKEN")) out.token = *t;
-  read_api_url(r, out);
+  if (auto u = config::read_base_url(r, "api_url")) out.api_url = *u;
   if (auto s = r.string("store_path", false)) out.store_path = *s;
   if (auto t = r.integer("poll_timeout_s", 0, 600)) out.poll_timeout_s = static_cast<int>(*t);
   read_chat_map(r, out);
