@@ -67,6 +67,7 @@ result<void> bot_session::start() {
       *api_, *store_, routes_, std::to_string(self_.id),
       [this](const std::vector<observed_message>& fresh) { deliver(fresh); },
       [this](health h, const std::string& why) { on_health(h, why); }, opts);
+  (void)poller_->catch_up();  // a failure (409, the network) is the loop's to retry
   poller_->start();
   return {};
 }

@@ -29,6 +29,22 @@ update_poller::~update_poller() {
   stop();
 }
 
+result<void> update_poller::catch_up() {
+  auto stored = store_.offset(bot_id_);
+  if (!stored) return stored.error();
+  offset_ = *stored;
+  offset_loaded_ = true;
+  // Pages of 100 until a short one: the whole backlog, at most 10000.
+  for (int page = 0; page < 100; ++page) {
+    auto n = poll_once(0);
+    if (!n) return n.error();
+    if (*n < 100) break;
+  }
+  caught_up_ = true;
+  report(health::connected, "");
+  return {};
+}
+
 void update_poller::start() {
   thread_ = std::thread([this] { run(); });
 }
@@ -56,11 +72,13 @@ void update_poller::report(health state, const std::string& reason) {
 }
 
 std::vector<observed_message> update_poller::take(const bot_answer& answer,
-                                                  std::int64_t& next_offset) const {
+                                                  std::int64_t& next_offset,
+                                                  std::size_t& updates_seen) const {
   std::vector<observed_message> batch;
   simdjson::dom::array updates;
   if (answer.result().get_array().get(updates) != simdjson::SUCCESS) return batch;
   for (auto element : updates) {
+    ++updates_seen;
     simdjson::dom::object u;
     if (element.get_object().get(u) != simdjson::SUCCESS) continue;
     auto p = parse_update(u);
@@ -84,7 +102,7 @@ std::vector<observed_message> update_poller::take(const bot_answer& answer,
   return batch;
 }
 
-result<void> update_poller::poll_once(int timeout_s) {
+result<std::size_t> update_poller::poll_once(int timeout_s) {
   const std::string query = "offset=" + std::to_string(offset_) + "&timeout=" +
                             std::to_string(timeout_s) + "&limit=100&allowed_updates=" +
                             allowed_updates;
@@ -92,25 +110,27 @@ result<void> update_poller::poll_once(int timeout_s) {
   if (!answer) return answer.error();
   ++polls_;
   std::int64_t next = offset_;
-  auto batch = take(*answer, next);
-  if (next == offset_) return {};
+  std::size_t count = 0;
+  auto batch = take(*answer, next, count);
+  if (next == offset_) return count;
   auto fresh = store_.ingest(batch, std::pair{bot_id_, next});
   if (!fresh) return fresh.error();
   offset_ = next;
   if (!fresh->empty() && deliver_) deliver_(*fresh);
-  return {};
+  return count;
 }
 
 void update_poller::run() {
-  auto stored = store_.offset(bot_id_);
+  auto stored = offset_loaded_ ? result<std::int64_t>(offset_) : store_.offset(bot_id_);
   if (stored) offset_ = *stored;
   backoff errors(opts_.error_backoff, opts_.backoff_cap);
   backoff conflicts(opts_.conflict_backoff, opts_.backoff_cap);
-  bool first = true;
+  bool first = !caught_up_;
   while (!stopping_) {
     // The first poll does not park, so `connected` (and the catch-up of
     // what came while Parley was away) come at once.
-    auto r = stored ? poll_once(first ? 0 : opts_.poll_timeout_s) : result<void>(stored.error());
+    auto r = stored ? poll_once(first ? 0 : opts_.poll_timeout_s)
+                    : result<std::size_t>(stored.error());
     if (r) {
       first = false;
       errors.reset();

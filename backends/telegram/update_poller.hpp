@@ -47,6 +47,10 @@ class update_poller {
   /// stop().
   ~update_poller();
 
+  /// Loads the stored offset and takes what Telegram holds for the bot
+  /// without parking, so that a backend is caught up when connect returns.
+  /// Its failure is for the loop to report and retry. Call before start().
+  result<void> catch_up();
   /// Starts the thread.
   void start();
   /// Ends the loop and joins; the caller stopped `api` first, which ends a
@@ -58,9 +62,11 @@ class update_poller {
 
  private:
   void run();
-  [[nodiscard]] result<void> poll_once(int timeout_s);
+  /// One getUpdates; how many updates it brought.
+  [[nodiscard]] result<std::size_t> poll_once(int timeout_s);
   [[nodiscard]] std::vector<observed_message> take(const bot_answer& answer,
-                                                   std::int64_t& next_offset) const;
+                                                   std::int64_t& next_offset,
+                                                   std::size_t& updates) const;
   void report(health state, const std::string& reason);
   /// Sleeps `d` unless stop() comes first; false when stopping.
   bool pause(std::chrono::milliseconds d);
@@ -73,6 +79,8 @@ class update_poller {
   health_listener on_health_;
   options opts_;
   std::int64_t offset_ = 0;
+  bool offset_loaded_ = false;
+  bool caught_up_ = false;
   std::optional<health> reported_;
   std::string reported_reason_;
   std::atomic<long> polls_{0};
