@@ -191,7 +191,7 @@ void concurrent_writers_keep_cursor_order(harness& h) {
   auto b = h.connect_backend();
   const auto t = h.fresh_topic();
   if (!h.concurrent_post(t, 4, 25)) {
-    WARN("no independent writers for this backend; case skipped");
+    WARN(h.no_concurrent_writers_reason() + "; case skipped");
     return;
   }
   auto all = fetch_ok(*b, t, std::nullopt, 10000);

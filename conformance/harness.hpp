@@ -33,6 +33,11 @@ class harness {
     return false;
   }
 
+  /// Why concurrent_post returns false, printed when the case is skipped.
+  [[nodiscard]] virtual std::string no_concurrent_writers_reason() const {
+    return "no independent writers for this backend";
+  }
+
   /// A `since` this backend could never have minted.
   [[nodiscard]] virtual std::string malformed_cursor() const { return "%%not-a-cursor%%"; }
 

@@ -1,23 +1,10 @@
 #include "backends/slack/slack_config.hpp"
 
-#include "src/util/url.hpp"
+#include "src/config/base_url.hpp"
 
 namespace parley::slack {
 
 namespace {
-
-void read_api_url(config::map_reader& r, slack_config& out) {
-  auto u = r.string("api_url", false);
-  if (!u) return;
-  std::string s = *u;
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  auto parsed = url::parse_http_url(s);
-  if (!parsed || parsed->path.find_first_of("?#") != std::string::npos) {
-    r.report("api_url", "expected an http(s) URL without query, got \"" + *u + "\"");
-    return;
-  }
-  out.api_url = s;
-}
 
 void read_channel_map(config::map_reader& r, slack_config& out) {
   auto m = r.string_map("channel_map");
@@ -57,7 +44,7 @@ slack_config slack_config::parse(const config::value& v, std::vector<config::pro
   config::map_reader r(v, "backend_config", problems);
   if (auto t = r.secret("bot_token", "PARLEY_SLACK_BOT_TOKEN")) out.bot_token = *t;
   if (auto t = r.secret("app_token", "PARLEY_SLACK_APP_TOKEN")) out.app_token = *t;
-  read_api_url(r, out);
+  if (auto u = config::read_base_url(r, "api_url")) out.api_url = *u;
   read_channel_map(r, out);
   read_display(r, out);
   if (auto m = r.integer("post_rate_per_minute", 0, 60'000))

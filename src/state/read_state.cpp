@@ -1,7 +1,6 @@
 #include "src/state/read_state.hpp"
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include <simdjson.h>
 
 #include "src/json/writer.hpp"
+#include "src/state/state_dir.hpp"
 #include "src/util/sha256.hpp"
 
 namespace parley {
@@ -66,17 +66,6 @@ std::string directory_name(const std::string& key) {
   bool special = cleaned.empty() || cleaned == "." || cleaned == "..";
   if (!changed && !special) return cleaned;
   return (special ? std::string("default") : cleaned) + "-" + sha256_prefix8(key);
-}
-
-std::string home_directory() {
-  if (const char* home = std::getenv("HOME"); home && *home) return home;
-  // As Node's os.homedir(): the passwd entry when HOME is unset.
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  char buf[4096];
-  if (::getpwuid_r(::getuid(), &pw, buf, sizeof buf, &found) == 0 && found && found->pw_dir)
-    return found->pw_dir;
-  return ".";
 }
 
 error io_failure(const std::string& what, const std::string& path, int err) {
@@ -167,12 +156,7 @@ read_state_store::read_state_store(std::string path) : path_(std::move(path)) {}
 std::string read_state_store::default_path(const std::optional<std::string>& state_path,
                                            const std::string& instance_key) {
   if (state_path) return *state_path;
-  std::string base;
-  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg)
-    base = xdg;
-  else
-    base = (fs::path(home_directory()) / ".local" / "state").string();
-  return (fs::path(base) / "parley" / directory_name(instance_key) / "read-state.json").string();
+  return (fs::path(parley_state_dir()) / directory_name(instance_key) / "read-state.json").string();
 }
 
 std::string read_state_store::instance_key(const std::optional<std::string>& instance_id,
