@@ -1,13 +1,12 @@
 #pragma once
 
-#include <simdjson.h>
-
 #include <chrono>
 #include <memory>
 #include <string>
 
 #include "backends/telegram/telegram_config.hpp"
 #include "src/error/result.hpp"
+#include "src/json/document.hpp"
 #include "src/http_client/http_client.hpp"
 
 namespace parley::telegram {
@@ -24,7 +23,9 @@ class bot_answer {
 
  private:
   friend class bot_api;
-  std::unique_ptr<simdjson::dom::parser> parser_;
+  bot_answer(json::document doc, simdjson::dom::element result, bool repaired)
+      : doc_(std::move(doc)), result_(result), repaired_(repaired) {}
+  json::document doc_;
   simdjson::dom::element result_;
   bool repaired_ = false;
 };

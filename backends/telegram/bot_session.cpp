@@ -50,9 +50,9 @@ result<void> bot_session::start() {
     return me.error();
   }
   const auto o = me->object();
-  self_.id = int_member(o, "id").value_or(0);
-  self_.username = text_member(o, "username");
-  self_.can_read_all_group_messages = bool_member(o, "can_read_all_group_messages", true);
+  self_.id = json::member<std::int64_t>(o, "id").value_or(0);
+  self_.username = json::text_of(o, "username").value_or("");
+  self_.can_read_all_group_messages = json::member<bool>(o, "can_read_all_group_messages").value_or(true);
   auto store = observed_store::open(cfg_.state_db_path(), cfg_.retention_per_topic);
   if (!store) return store.error();
   store_ = std::move(*store);
@@ -84,8 +84,8 @@ result<bot_session::chat_info> bot_session::chat(const std::string& ref) {
     return fail(a.error().code, "chat " + ref + ": " + a.error().message);
   }
   chat_info info;
-  info.id = int_member(a->object(), "id").value_or(numeric.value_or(0));
-  info.type = text_member(a->object(), "type");
+  info.id = json::member<std::int64_t>(a->object(), "id").value_or(numeric.value_or(0));
+  info.type = json::text_of(a->object(), "type").value_or("");
   std::lock_guard lock(chats_mu_);
   chats_[ref] = info;
   return info;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "backends/telegram/chat_target.hpp"
+#include "src/json/document.hpp"
 #include "src/util/log.hpp"
 
 namespace parley::telegram {
@@ -19,25 +20,19 @@ namespace {
 constexpr const char* component = "telegram";
 constexpr std::size_t batch_size = 1000;
 
-std::optional<std::string> text_member(simdjson::dom::object o, const char* key) {
-  std::string_view v;
-  if (o[key].get_string().get(v) != simdjson::SUCCESS) return std::nullopt;
-  return std::string(v);
-}
-
 /// One record, or nullopt when the line is not one.
 std::optional<observed_message> parse_record(simdjson::dom::parser& parser, const std::string& line) {
   simdjson::dom::object o;
   if (parser.parse(line).get_object().get(o) != simdjson::SUCCESS) return std::nullopt;
   observed_message m;
-  auto topic = text_member(o, "topic");
-  auto chat = text_member(o, "chat_id");
+  auto topic = json::text_of(o, "topic");
+  auto chat = json::text_of(o, "chat_id");
   std::int64_t chat_num = 0;
   if (!chat && o["chat_id"].get_int64().get(chat_num) == simdjson::SUCCESS)
     chat = std::to_string(chat_num);
-  auto sender = text_member(o, "sender");
-  auto content = text_member(o, "content");
-  auto ts = text_member(o, "ts");
+  auto sender = json::text_of(o, "sender");
+  auto content = json::text_of(o, "content");
+  auto ts = json::text_of(o, "ts");
   if (!topic || !chat || !sender || !content || !ts) return std::nullopt;
   auto chat_id = parse_int(*chat);
   if (!chat_id || o["message_id"].get_int64().get(m.message_id) != simdjson::SUCCESS ||

@@ -159,7 +159,7 @@ result<stored_post> telegram_backend::post(const post_request& req) {
   if (!a) return a.error();
   simdjson::dom::object chat;
   const bool channel = a->object()["chat"].get_object().get(chat) == simdjson::SUCCESS &&
-                       text_member(chat, "type") == "channel";
+                       json::text_of(chat, "type").value_or("") == "channel";
   auto parsed = parse_message(a->object(), channel);
   if (!parsed.msg)
     return fail(errc::backend_unavailable, "Telegram sendMessage → " + parsed.skipped);

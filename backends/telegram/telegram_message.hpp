@@ -7,16 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "src/json/document.hpp"
 #include "src/model/message.hpp"
 
 namespace parley::telegram {
-
-/// `o[key]` as an integer; nullopt when absent or not one.
-[[nodiscard]] std::optional<std::int64_t> int_member(simdjson::dom::object o, std::string_view key);
-/// `o[key]` as a string; empty when absent or not one.
-[[nodiscard]] std::string text_member(simdjson::dom::object o, std::string_view key);
-/// `o[key]` as a bool; `fallback` when absent or not one.
-[[nodiscard]] bool bool_member(simdjson::dom::object o, std::string_view key, bool fallback);
 
 /// One message as the observed store keeps it: seen in getUpdates, returned
 /// by sendMessage, or imported from the original's JSONL store.

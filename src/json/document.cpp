@@ -64,6 +64,7 @@ result<document> document::parse(std::string_view text, std::string_view what, p
   d.parser_ = std::make_unique<simdjson::dom::parser>();
   const std::string repaired = options.repair ? repair_text(text) : std::string();
   const std::string_view input = options.repair ? std::string_view(repaired) : text;
+  d.repaired_ = options.repair && repaired != text;
   if (auto err = d.parser_->parse(input.data(), input.size()).get(d.root_); err != simdjson::SUCCESS)
     return fail(errc::backend_unavailable, std::string(what) + " is not JSON (" + simdjson::error_message(err) + ")");
   if (d.root_.get_object().get(d.object_) != simdjson::SUCCESS && options.require_object)

@@ -43,6 +43,9 @@ class document {
   [[nodiscard]] simdjson::dom::element root() const noexcept { return root_; }
   /// The root as an object; empty unless it is one.
   [[nodiscard]] simdjson::dom::object object() const noexcept { return object_; }
+  /// Whether repair changed the text: some string in it held what is not
+  /// UTF-8, now U+FFFD.
+  [[nodiscard]] bool repaired() const noexcept { return repaired_; }
 
   document(document&&) noexcept = default;
   document& operator=(document&&) noexcept = default;
@@ -52,6 +55,7 @@ class document {
   std::unique_ptr<simdjson::dom::parser> parser_;
   simdjson::dom::element root_;
   simdjson::dom::object object_;
+  bool repaired_ = false;
 };
 
 /// The member `key` of `node` (a dom::element or dom::object) as a T

@@ -33,7 +33,9 @@ TEST_CASE("invalid UTF-8 and lone surrogates: refused strictly, repaired on requ
   CHECK_FALSE(json::document::parse(bad_bytes, "frame"));
   auto repaired = json::document::parse(bad_bytes, "frame", json::lenient_object);
   REQUIRE(repaired);
+  CHECK(repaired->repaired());
   CHECK(json::text_of(repaired->object(), "t") == "a\xEF\xBF\xBD" "b");
+  CHECK_FALSE(json::document::parse(R"({"t":"ok"})", "frame", json::lenient_object)->repaired());
 
   CHECK(json::repair_text(R"({"t":"\ud83d"})") == R"({"t":"\uFFFD"})");        // lone high
   CHECK(json::repair_text(R"({"t":"x\udc00y"})") == R"({"t":"x\uFFFDy"})");     // lone low
