@@ -158,6 +158,8 @@ class Store:
         if num_before < 0 or num_after < 0 or num_before + num_after > MAX_FETCH:
             raise ZulipError(400, f"Too many messages requested (maximum {MAX_FETCH}).")
         hits = [m for m in self.messages if matches(narrow, m)]
+        # "newest" is an id above every message, "oldest" one below: neither
+        # is a message, so neither comes back as the anchor itself.
         if anchor == "newest":
             anchor_id = 10 ** 16
         elif anchor == "oldest":
@@ -174,11 +176,6 @@ class Store:
         before = [m for m in hits if m["id"] < anchor_id]
         at = [m for m in hits if m["id"] == anchor_id]
         after = [m for m in hits if m["id"] > anchor_id]
-        if anchor == "newest" or anchor == "first_unread":
-            # Zulip treats the newest message as the anchor.
-            at, before = (before[-1:], before[:-1]) if before else ([], [])
-        elif anchor == "oldest":
-            at, after = (after[:1], after[1:]) if after else ([], [])
         if not include_anchor:
             at = []
         picked_before = before[-num_before:] if num_before > 0 else []
