@@ -1,6 +1,7 @@
 #include "backends/zulip/event_queue.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "backends/zulip/message_history.hpp"
 #include "backends/zulip/zulip_message.hpp"
@@ -95,6 +96,14 @@ result<void> event_queue::register_queue() {
 }
 
 result<void> event_queue::step() {
+  auto r = advance();
+  // After a failure the next poll does not park, so that health shows the
+  // recovery as soon as the server answers, not when a message comes.
+  quick_poll_ = !r;
+  return r;
+}
+
+result<void> event_queue::advance() {
   if (queue_id_.empty()) {
     if (auto r = register_queue(); !r) return r;
     needs_fill_ = true;
@@ -102,6 +111,7 @@ result<void> event_queue::step() {
   if (needs_fill_) {
     if (auto r = fill_gap(); !r) return r;
     needs_fill_ = false;
+    return {};
   }
   return poll();
 }
@@ -129,10 +139,11 @@ result<void> event_queue::poll() {
   http::retry_policy policy;  // a lost poll is simply asked again
   policy.allowed_statuses = {400};
   const auto began = std::chrono::steady_clock::now();
+  const bool quick = std::exchange(quick_poll_, false);
   auto r = api_->exchange("GET", "/events",
                           {{"queue_id", queue_id_},
                            {"last_event_id", std::to_string(last_event_id_)},
-                           {"dont_block", "false"}},
+                           {"dont_block", quick ? "true" : "false"}},
                           policy, cfg_.events_timeout + poll_grace);
   if (!r) {
     // A poll Zulip kept parked past our patience is no failure: ask again.

@@ -59,6 +59,9 @@ class event_queue {
   };
 
   [[nodiscard]] result<void> step();
+  /// One step: register again and fill the gap when Zulip dropped the
+  /// queue, else one poll.
+  [[nodiscard]] result<void> advance();
   [[nodiscard]] result<void> register_queue();
   [[nodiscard]] result<void> fill_gap();
   [[nodiscard]] result<void> poll();
@@ -73,6 +76,7 @@ class event_queue {
   std::string queue_id_;
   std::int64_t last_event_id_ = -1;
   bool needs_fill_ = false;
+  bool quick_poll_ = true;  // the first poll answers at once: health shows connected
 
   mutable std::mutex mu_;  // held while a sink is called
   std::uint64_t last_delivered_ = 0;
