@@ -24,16 +24,19 @@ constexpr std::size_t max_topic_chars = 60;
 /// GET /messages answers at most 5000 messages.
 constexpr std::size_t max_page = 5000;
 
-const backend_registrar registration{"zulip", {}, [] { return std::make_unique<zulip_backend>(); }};
-
-std::size_t code_points(std::string_view s) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    (void)utf8::next_code_point(s, i);
-    ++n;
-  }
-  return n;
+parley::capabilities zulip_capabilities() {
+  parley::capabilities c;
+  c.native_long_poll = false;
+  c.cross_process_live = true;   // every post reaches every matching queue
+  c.sender_is_identity = false;  // the sender is the bot's email
+  c.stores_in_reply_to = false;  // Zulip threads by topic
+  c.max_content_bytes = max_content_bytes;
+  c.max_page = max_page;
+  c.zero_cursor = "0";
+  return c;
 }
+
+const backend_registrar registration{"zulip", {}, [] { return std::make_unique<zulip_backend>(); }};
 
 }  // namespace
 
@@ -56,15 +59,7 @@ class zulip_backend::queue_subscription final : public subscription {
   std::uint64_t id_;
 };
 
-zulip_backend::zulip_backend() {
-  caps_.native_long_poll = false;
-  caps_.cross_process_live = true;    // every post reaches every matching queue
-  caps_.sender_is_identity = false;   // the sender is the bot's email
-  caps_.stores_in_reply_to = false;   // Zulip threads by topic
-  caps_.max_content_bytes = max_content_bytes;
-  caps_.max_page = max_page;
-  caps_.zero_cursor = "0";
-}
+zulip_backend::zulip_backend() : caps_(zulip_capabilities()) {}
 
 zulip_backend::~zulip_backend() {
   disconnect();
@@ -212,7 +207,7 @@ result<stored_post> zulip_backend::post(const post_request& req) {
   if (req.content.size() > max_content_bytes)
     return fail(errc::payload_too_large, "a Zulip message holds at most " + std::to_string(max_content_bytes) +
                                              " bytes here; this one has " + std::to_string(req.content.size()));
-  if (req.topic.empty() || code_points(req.topic) > max_topic_chars)
+  if (req.topic.empty() || utf8::code_point_count(req.topic) > max_topic_chars)
     return fail(errc::invalid_argument, "a Zulip topic name has 1 to 60 characters; \"" + req.topic + "\" does not");
   auto sent = api_->post("/messages", {{"type", "stream"},
                                        {"to", cfg_.stream},
