@@ -54,7 +54,7 @@ void event_queue::close(zulip_api& api) {
   if (queue_id_.empty()) return;
   http::retry_policy once;
   once.allowed_statuses = {400};
-  (void)api.exchange("DELETE", "/events", {{"queue_id", queue_id_}}, once, delete_timeout);
+  (void)api.exchange("DELETE", "/events", {{"queue_id", queue_id_}}, once, delete_timeout, false);
 }
 
 std::uint64_t event_queue::add(const std::string& topic, std::uint64_t after, subscription_sink& sink) {

@@ -82,7 +82,7 @@ bool zulip_api::wait_for_budget() {
 
 result<http::http_response> zulip_api::exchange(const std::string& method, const std::string& path,
                                                 const fields& params, http::retry_policy policy,
-                                                std::chrono::milliseconds timeout) {
+                                                std::chrono::milliseconds timeout, bool budgeted) {
   http::http_request req;
   req.method = method;
   req.url = cfg_.api_base() + path;
@@ -96,7 +96,7 @@ result<http::http_response> zulip_api::exchange(const std::string& method, const
   req.timeout = timeout;
   req.label = label(method, path);
   policy.retry_after = retry_after_of;
-  if (!wait_for_budget()) return fail(errc::not_connected, req.label + " → stopped");
+  if (budgeted && !wait_for_budget()) return fail(errc::not_connected, req.label + " → stopped");
   return client_.call(req, policy);
 }
 

@@ -62,10 +62,12 @@ class zulip_api {
   [[nodiscard]] result<zulip_answer> post(const std::string& path, const fields& form);
   /// A POST safe to repeat (register, subscribe).
   [[nodiscard]] result<zulip_answer> post_safe(const std::string& path, const fields& form);
-  /// Any exchange: `path` under /api/v1, `allowed` statuses handed back.
+  /// Any exchange: `path` under /api/v1, the policy's allowed statuses
+  /// handed back. `budgeted` false skips the request budget (a best-effort
+  /// call at disconnect must not wait for it).
   [[nodiscard]] result<http::http_response> exchange(const std::string& method, const std::string& path,
                                                      const fields& params, http::retry_policy policy,
-                                                     std::chrono::milliseconds timeout);
+                                                     std::chrono::milliseconds timeout, bool budgeted = true);
   /// The label of a call: `Zulip <METHOD> /api/v1<path>`.
   [[nodiscard]] static std::string label(const std::string& method, const std::string& path);
 

@@ -58,6 +58,16 @@ TEST_CASE("zulip faults: the queue expires while 100 messages arrive", "[zulip][
   });
 }
 
+TEST_CASE("zulip faults: messages posted while the queue is dead come from history", "[zulip][fault]") {
+  // Away and expired: what humans post meanwhile reaches no queue, so only
+  // the gap fill after the new registration can deliver it.
+  delivers_all(fake_config(), 60, [](int i) {
+    if (i != 0) return;
+    shared_fake().control("POST", "away", R"({"seconds":2})");
+    shared_fake().control("POST", "expire_queues");
+  }, 20ms);
+}
+
 TEST_CASE("zulip faults: the wildcard queue expires while messages arrive in several topics",
           "[zulip][fault][wildcard]") {
   auto cfg = fake_config();
