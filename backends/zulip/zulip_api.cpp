@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "src/util/base64.hpp"
+#include "src/util/log.hpp"
 #include "src/util/sha256.hpp"
 #include "src/util/url.hpp"
 #include "src/util/utf8.hpp"
@@ -30,7 +31,10 @@ result<zulip_answer> zulip_answer::parse(const std::string& label, std::string_v
   zulip_answer a;
   a.parser_ = std::make_unique<simdjson::dom::parser>();
   simdjson::dom::element root;
-  if (a.parser_->parse(utf8::repair(body)).get(root) != simdjson::SUCCESS ||
+  std::string text = utf8::repair(body);
+  if (text.size() != body.size() || text != body)
+    log::warn("zulip", label + " → an answer with bytes that are not UTF-8; each shown as U+FFFD");
+  if (a.parser_->parse(text).get(root) != simdjson::SUCCESS ||
       root.get_object().get(a.root_) != simdjson::SUCCESS)
     return fail(errc::backend_unavailable, label + " → an answer that is not a JSON object");
   return a;

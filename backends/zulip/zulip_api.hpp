@@ -24,7 +24,7 @@ using fields = std::vector<std::pair<std::string, std::string>>;
 /// One JSON answer of the REST API; the root stays valid while it lives.
 class zulip_answer {
  public:
-  /// Parses `body` (invalid UTF-8 repaired first). Not a JSON object:
+  /// Parses `body` (invalid UTF-8 repaired first, with a log line). Not a JSON object:
   /// errc::backend_unavailable `<label> → an answer that is not a JSON object`.
   [[nodiscard]] static result<zulip_answer> parse(const std::string& label, std::string_view body);
 
