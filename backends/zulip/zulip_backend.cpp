@@ -139,12 +139,12 @@ result<void> zulip_backend::check_stream() {
 
 void zulip_backend::disconnect() {
   connected_ = false;
-  std::map<std::string, std::unique_ptr<event_queue>> queues;
+  std::map<std::string, open_queue> queues;
   {
     std::lock_guard lock(queues_mu_);
     queues.swap(queues_);
   }
-  for (auto& [key, q] : queues) q->close(*api_);
+  for (auto& [key, q] : queues) q.queue->close(*api_);
   if (api_) api_->stop();
 }
 
@@ -161,7 +161,7 @@ std::size_t zulip_backend::open_queues() const {
 int zulip_backend::registrations() const {
   std::lock_guard lock(queues_mu_);
   int n = 0;
-  for (const auto& [key, q] : queues_) n += q->registrations();
+  for (const auto& [key, q] : queues_) n += q.queue->registrations();
   return n;
 }
 
@@ -173,33 +173,39 @@ result<std::unique_ptr<subscription>> zulip_backend::subscribe(const std::string
   auto it = queues_.find(key);
   std::uint64_t after = 0;
   if (it == queues_.end()) {
+    const auto source = ++next_queue_;
     auto q = std::make_unique<event_queue>(cfg_, cfg_.all_topics ? std::nullopt : std::optional(topic),
-                                           [this](health h, const std::string& why) {
-                                             if (health_listener_) health_listener_(h, why);
+                                           [this, source](health h, const std::string& why) {
+                                             health_.report(source, h, why);
                                            });
     auto tail = q->open();
-    if (!tail) return tail.error();
+    if (!tail) {
+      q.reset();  // its thread may have reported: forget it after it ended
+      health_.forget(source);
+      return tail.error();
+    }
     after = *tail;
-    it = queues_.emplace(key, std::move(q)).first;
+    it = queues_.emplace(key, open_queue{source, std::move(q)}).first;
   } else {
-    auto tail = it->second->tail_id();
+    auto tail = it->second.queue->tail_id();
     if (!tail) return tail.error();
     after = *tail;
   }
-  const auto id = it->second->add(topic, after, sink);
+  const auto id = it->second.queue->add(topic, after, sink);
   return std::unique_ptr<subscription>(std::make_unique<queue_subscription>(*this, key, id));
 }
 
 void zulip_backend::unsubscribe(const std::string& key, std::uint64_t id) {
-  std::unique_ptr<event_queue> closing;
+  open_queue closing;
   {
     std::lock_guard lock(queues_mu_);
     auto it = queues_.find(key);
-    if (it == queues_.end() || !it->second->remove(id)) return;
+    if (it == queues_.end() || !it->second.queue->remove(id)) return;
     closing = std::move(it->second);
     queues_.erase(it);
   }
-  closing->close(*api_);
+  closing.queue->close(*api_);
+  health_.forget(closing.id);
 }
 
 result<stored_post> zulip_backend::post(const post_request& req) {

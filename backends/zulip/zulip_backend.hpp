@@ -7,6 +7,7 @@
 #include <string>
 
 #include "backends/zulip/event_queue.hpp"
+#include "backends/zulip/health_merge.hpp"
 #include "backends/zulip/zulip_api.hpp"
 #include "backends/zulip/zulip_config.hpp"
 #include "src/seam/backend_operations.hpp"
@@ -46,11 +47,19 @@ class zulip_backend final : public backend {
   zulip_config cfg_;
   parley::capabilities caps_;
   health_listener health_listener_;
+  health_merge health_{[this](health h, const std::string& why) {
+    if (health_listener_) health_listener_(h, why);
+  }};
+  std::uint64_t next_queue_ = 0;
   std::unique_ptr<zulip_api> api_;
   std::int64_t user_id_ = 0;
   std::atomic<bool> connected_{false};
   mutable std::mutex queues_mu_;
-  std::map<std::string, std::unique_ptr<event_queue>> queues_;  // by topic, or "" with all_topics
+  struct open_queue {
+    std::uint64_t id;  // its health source
+    std::unique_ptr<event_queue> queue;
+  };
+  std::map<std::string, open_queue> queues_;  // by topic, or "" with all_topics
 };
 
 }  // namespace parley::zulip
