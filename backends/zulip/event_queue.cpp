@@ -136,6 +136,8 @@ result<void> event_queue::fill_gap() {
 }
 
 result<void> event_queue::poll() {
+  // Outside the request budget: the server paces a long-poll itself, and a
+  // busy topic would otherwise spend the budget posts need.
   http::retry_policy policy;  // a lost poll is simply asked again
   policy.allowed_statuses = {400};
   const auto began = std::chrono::steady_clock::now();
@@ -144,7 +146,7 @@ result<void> event_queue::poll() {
                           {{"queue_id", queue_id_},
                            {"last_event_id", std::to_string(last_event_id_)},
                            {"dont_block", quick ? "true" : "false"}},
-                          policy, cfg_.events_timeout + poll_grace);
+                          policy, cfg_.events_timeout + poll_grace, /*budgeted=*/false);
   if (!r) {
     // A poll Zulip kept parked past our patience is no failure: ask again.
     if (r.error().code == errc::backend_unavailable &&

@@ -118,21 +118,17 @@ result<void> zulip_backend::check_stream() {
       if (el.get_object().get(s) == simdjson::SUCCESS && same_topic(member_text(s, "name"), cfg_.stream))
         return {};
     }
-  http::retry_policy policy = http::retry_policy::retry_safe();
-  policy.allowed_statuses = {400};
-  auto exists = api_->exchange("GET", "/get_stream_id", {{"stream", cfg_.stream}}, policy, cfg_.request_timeout);
-  if (!exists) return exists.error();
-  if (exists->status == 400)
-    return fail(errc::invalid_config,
-                "Zulip at " + cfg_.site_url + " has no stream \"" + cfg_.stream +
-                    "\": create it (or set backend_config.stream to an existing one) and subscribe " +
-                    cfg_.email + " to it");
-  // The stream exists but the bot is not in it: it subscribes itself, as a
-  // user adding the bot to the stream would.
+  // Not in the stream: the bot subscribes itself, as a user adding the bot
+  // would; Zulip creates a missing stream then, when the bot may create one.
   json::writer w;
   w.begin_array().begin_object().key("name").value(cfg_.stream).end_object().end_array();
   auto joined = api_->post_safe("/users/me/subscriptions", {{"subscriptions", std::move(w).take()}});
-  if (!joined) return joined.error();
+  if (!joined)
+    return fail(errc::invalid_config, "Zulip at " + cfg_.site_url + ": " + cfg_.email +
+                                          " is not in the stream \"" + cfg_.stream +
+                                          "\" and cannot join it (" + joined.error().message +
+                                          "): create the stream, subscribe the bot to it, or set "
+                                          "backend_config.stream to one it is in");
   log::info(component, "subscribed " + cfg_.email + " to the stream \"" + cfg_.stream + "\"");
   return {};
 }

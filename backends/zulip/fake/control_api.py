@@ -122,10 +122,12 @@ class ControlApi:
         return web.json_response({"queues": n})
 
     async def garbage(self, request):
-        """{count, path?, body?}: the next `count` REST answers (to `path`,
-        when given) are HTTP 200 with `body` (default: not JSON)."""
+        """{count, path?, method?, body?, status?}: the next `count` REST
+        answers (to `method` `path`, when given) are `body` (default: not
+        JSON) with HTTP `status` (default 200)."""
         body = await json_body(request)
         self.fake.garbage.append({"count": int(body.get("count", 1)), "path": body.get("path"),
+                                  "method": body.get("method"), "status": int(body.get("status", 200)),
                                   "body": body.get("body", "<html>not json")})
         return web.json_response({})
 

@@ -47,9 +47,9 @@ class FakeZulip:
         self.port = None
         self.runner = None
 
-    def take(self, queue, path):
+    def take(self, queue, path, method):
         for item in queue:
-            if item.get("path") in (None, path):
+            if item.get("path") in (None, path) and item.get("method") in (None, method):
                 item["count"] -= 1
                 if item["count"] <= 0:
                     queue.remove(item)
@@ -66,7 +66,7 @@ class FakeZulip:
         self.request_log.append({"method": request.method, "path": request.path,
                                  "content_type": request.content_type,
                                  "t": round(time.monotonic() - self.started, 3)})
-        rl = self.take(self.rate_limits, request.path)
+        rl = self.take(self.rate_limits, request.path, request.method)
         if rl is not None:
             wait = rl["retry_after"] if rl["retry_after"] is not None else 0.2
             headers = {} if rl["retry_after"] is None else {"Retry-After": str(rl["retry_after"])}
@@ -74,9 +74,9 @@ class FakeZulip:
                                "retry-after": wait, "code": "RATE_LIMIT_HIT"}, 429)
             resp.headers.update(headers)
             return resp
-        g = self.take(self.garbage, request.path)
+        g = self.take(self.garbage, request.path, request.method)
         if g is not None:
-            return web.Response(text=g["body"], status=200, content_type="application/json")
+            return web.Response(text=g["body"], status=g["status"], content_type="application/json")
         resp = await handler(request)
         if self.away_until > time.monotonic():
             request.transport.abort()  # went away while the poll was parked
