@@ -6,7 +6,6 @@
 #include "src/util/log.hpp"
 #include "src/util/sha256.hpp"
 #include "src/util/url.hpp"
-#include "src/util/utf8.hpp"
 #include "src/util/window_limiter.hpp"
 
 namespace parley::zulip {
@@ -21,41 +20,29 @@ window_limiter& request_limiter() {
 
 }  // namespace
 
-std::string member_text(simdjson::dom::object obj, std::string_view key) {
-  std::string_view v;
-  if (obj[key].get_string().get(v) != simdjson::SUCCESS) return {};
-  return std::string(v);
-}
-
 result<zulip_answer> zulip_answer::parse(const std::string& label, std::string_view body) {
-  zulip_answer a;
-  a.parser_ = std::make_unique<simdjson::dom::parser>();
-  simdjson::dom::element root;
-  std::string text = utf8::repair(body);
-  if (text.size() != body.size() || text != body)
-    log::warn("zulip", label + " → an answer with bytes that are not UTF-8; each shown as U+FFFD");
-  if (a.parser_->parse(text).get(root) != simdjson::SUCCESS ||
-      root.get_object().get(a.root_) != simdjson::SUCCESS)
-    return fail(errc::backend_unavailable, label + " → an answer that is not a JSON object");
-  return a;
+  const std::string text = json::repair_text(body);
+  if (text != body) log::warn("zulip", label + " → an answer with bytes that are not UTF-8; each shown as U+FFFD");
+  auto doc = json::document::parse(text, label, {false, true});
+  if (!doc) return fail(errc::backend_unavailable, label + " → an answer that is not a JSON object");
+  return zulip_answer(std::move(*doc));
 }
 
 std::string zulip_answer::text(std::string_view key) const {
-  return member_text(root_, key);
+  return member_text(root(), key);
 }
 
 std::optional<std::chrono::milliseconds> retry_after_of(const http::http_response& r) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(r.body).get(root) != simdjson::SUCCESS) return std::nullopt;
-  double s = 0;
-  if (root["retry-after"].get_double().get(s) != simdjson::SUCCESS) {
-    std::int64_t i = 0;
-    if (root["retry-after"].get_int64().get(i) != simdjson::SUCCESS) return std::nullopt;
-    s = static_cast<double>(i);
+  auto doc = json::document::parse(r.body, "429 body", json::lenient_object);
+  if (!doc) return std::nullopt;
+  auto s = json::member<double>(doc->object(), "retry-after");
+  if (!s) {
+    auto i = json::member<std::int64_t>(doc->object(), "retry-after");
+    if (!i) return std::nullopt;
+    s = static_cast<double>(*i);
   }
-  if (!std::isfinite(s) || s <= 0) return std::nullopt;
-  return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(std::min(s, 86400.0) * 1000.0)));
+  if (!std::isfinite(*s) || *s <= 0) return std::nullopt;
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(std::min(*s, 86400.0) * 1000.0)));
 }
 
 zulip_api::zulip_api(const zulip_config& cfg)

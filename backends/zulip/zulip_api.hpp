@@ -14,6 +14,7 @@
 
 #include "backends/zulip/zulip_config.hpp"
 #include "src/error/result.hpp"
+#include "src/json/document.hpp"
 #include "src/http_client/http_client.hpp"
 
 namespace parley::zulip {
@@ -24,23 +25,24 @@ using fields = std::vector<std::pair<std::string, std::string>>;
 /// One JSON answer of the REST API; the root stays valid while it lives.
 class zulip_answer {
  public:
-  /// Parses `body` (invalid UTF-8 repaired first, with a log line). Not a JSON object:
-  /// errc::backend_unavailable `<label> → an answer that is not a JSON object`.
+  /// Parses `body` (bytes that are not UTF-8 repaired first, with a log
+  /// line). Not a JSON object: errc::backend_unavailable `<label> → an
+  /// answer that is not a JSON object`.
   [[nodiscard]] static result<zulip_answer> parse(const std::string& label, std::string_view body);
 
-  [[nodiscard]] simdjson::dom::object root() const noexcept { return root_; }
+  [[nodiscard]] simdjson::dom::object root() const noexcept { return doc_.object(); }
   /// The string member `key` of the root, or "".
   [[nodiscard]] std::string text(std::string_view key) const;
-  /// `result` is `error`: then `code` (e.g. BAD_EVENT_QUEUE_ID) and `msg`.
-  [[nodiscard]] bool is_error() const { return text("result") == "error"; }
 
  private:
-  std::unique_ptr<simdjson::dom::parser> parser_;
-  simdjson::dom::object root_;
+  explicit zulip_answer(json::document doc) : doc_(std::move(doc)) {}
+  json::document doc_;
 };
 
 /// The string member `key` of `obj`, or "".
-[[nodiscard]] std::string member_text(simdjson::dom::object obj, std::string_view key);
+[[nodiscard]] inline std::string member_text(simdjson::dom::object obj, std::string_view key) {
+  return json::text_of(obj, key).value_or("");
+}
 
 /// How long a 429 answer asks to wait: its body's `retry-after` (seconds, a
 /// float), when positive. The Retry-After header is the shared fallback.

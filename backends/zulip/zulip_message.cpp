@@ -1,8 +1,8 @@
 #include "backends/zulip/zulip_message.hpp"
 
 #include <cctype>
-#include <cmath>
 
+#include "src/json/document.hpp"
 #include "src/json/writer.hpp"
 #include "src/model/mentions.hpp"
 #include "src/util/iso_time.hpp"
@@ -12,19 +12,7 @@ namespace parley::zulip {
 namespace {
 
 std::string text_member(simdjson::dom::object obj, std::string_view key) {
-  std::string_view v;
-  if (obj[key].get_string().get(v) != simdjson::SUCCESS) return {};
-  return std::string(v);
-}
-
-std::optional<std::int64_t> seconds_of(simdjson::dom::object msg) {
-  std::int64_t s = 0;
-  if (msg["timestamp"].get_int64().get(s) == simdjson::SUCCESS) return s;
-  double d = 0;
-  if (msg["timestamp"].get_double().get(d) == simdjson::SUCCESS && std::isfinite(d) && d >= 0 &&
-      d < 1e11)
-    return static_cast<std::int64_t>(d);
-  return std::nullopt;
+  return json::text_of(obj, key).value_or("");
 }
 
 }  // namespace
@@ -76,8 +64,8 @@ std::optional<message> to_message(simdjson::dom::object msg, const std::string& 
   if (msg["id"].get_int64().get(id) != simdjson::SUCCESS || id <= 0) return std::nullopt;
   const std::string type = text_member(msg, "type");
   if (type != "stream" && type != "channel") return std::nullopt;
-  auto seconds = seconds_of(msg);
-  if (!seconds) return std::nullopt;
+  auto seconds = json::integer_of(msg, "timestamp");
+  if (!seconds || *seconds < 0 || *seconds > 100'000'000'000) return std::nullopt;
   message m;
   m.sender_handle = text_member(msg, "sender_email");
   if (m.sender_handle.empty()) return std::nullopt;
