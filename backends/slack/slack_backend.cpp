@@ -23,15 +23,6 @@ constexpr auto socket_start_wait = std::chrono::milliseconds(10'000);
 
 const backend_registrar registration{"slack", {}, [] { return std::make_unique<slack_backend>(); }};
 
-std::size_t code_points(std::string_view s) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    (void)utf8::next_code_point(s, i);
-    ++n;
-  }
-  return n;
-}
-
 }  // namespace
 
 /// One subscriber; cancel() unregisters it from the session.
@@ -159,7 +150,7 @@ result<stored_post> slack_backend::post(const post_request& req) {
   const auto& text = std::find_if(fields.begin(), fields.end(), [](const auto& kv) {
                        return kv.first == "text";
                      })->second;
-  if (code_points(text) > max_text_chars)
+  if (utf8::code_point_count(text) > max_text_chars)
     return fail(errc::payload_too_large,
                 "a Slack message holds at most 40000 characters once escaped");
   if (auto turn =

@@ -47,6 +47,12 @@ std::size_t utf16_length(std::string_view s) noexcept {
   return units;
 }
 
+std::size_t code_point_count(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < s.size(); ++n) (void)next_code_point(s, i);
+  return n;
+}
+
 std::string_view utf16_prefix(std::string_view s, std::size_t max_units) noexcept {
   std::size_t units = 0;
   std::size_t i = 0;

@@ -44,6 +44,10 @@ struct decoded {
 /// malformed byte counting as one U+FFFD.
 [[nodiscard]] std::size_t utf16_length(std::string_view s) noexcept;
 
+/// Code points `s` decodes to, each malformed byte counting as one U+FFFD:
+/// a Python `len`, which is how Slack and Zulip measure their limits.
+[[nodiscard]] std::size_t code_point_count(std::string_view s) noexcept;
+
 /// The longest prefix of `s` of at most `max_units` UTF-16 code units that ends
 /// on a code point boundary. JavaScript's `slice` would cut a surrogate pair in
 /// half; UTF-8 cannot hold half a character, so this stops one unit short.

@@ -109,6 +109,9 @@ TEST_CASE("utf8: UTF-16 length counts astral characters as two units") {
   CHECK(utf8::utf16_units(0xFFFF) == 1);
   CHECK(utf8::utf16_units(0x10000) == 2);
   CHECK(utf8::utf16_units(0x10FFFF) == 2);
+  CHECK(utf8::code_point_count("") == 0);
+  CHECK(utf8::code_point_count("a\xC3\xA9\xF0\x9F\xA6\x9C") == 3);
+  CHECK(utf8::code_point_count("\xFF\xFE") == 2);
   CHECK(utf8::utf16_length("") == 0);
   CHECK(utf8::utf16_length("abc") == 3);
   CHECK(utf8::utf16_length("\xC3\xA9") == 1);
