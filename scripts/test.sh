@@ -12,6 +12,8 @@ kind=debug
 "$root/scripts/install-deps.sh" test
 # The end-to-end tests' client: the official MCP SDK, pinned by the lockfile.
 (cd "$root/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+# zulip-js, the independent client that keeps the Zulip fake honest.
+(cd "$root/backends/zulip/fake/fidelity" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 dir=$("$root/scripts/build.sh" "$kind" | tail -1)
 
 services=$(mktemp -d /tmp/parley-services.XXXXXX)
