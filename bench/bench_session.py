@@ -77,7 +77,8 @@ async def start_session(parley_bin, topics, backend, scratch=None):
         f.write("identity: {handle: bench}\ntopics: [%s]\nlive_push: {enabled: true}\npresence: {enabled: false}\n"
                 "backend: %s\nbackend_config: %s\n" % (", ".join(topics), name, json.dumps(config)))
     proc = await asyncio.create_subprocess_exec(parley_bin, "stdio", "--config", path, stdin=asyncio.subprocess.PIPE,
-                                                stdout=asyncio.subprocess.PIPE, env=dict(os.environ, XDG_STATE_HOME=scratch))
+                                                stdout=asyncio.subprocess.PIPE, env=dict(os.environ, XDG_STATE_HOME=scratch),
+                                                limit=64 << 20)  # a page of 1000 messages is one line
     s = Session(proc)
     s.scratch = scratch
     s.reader = asyncio.ensure_future(s.read())

@@ -45,6 +45,9 @@ class Telegram:
     name = "telegram"
     fake = "backends/telegram/fake/fake_telegram.py"
     chat = -100500
+    more_topics = []
+    settings = ("bridge state: Parley's Telegram state db (SQLite WAL, synchronous=FULL: each batch of "
+                "updates fsynced before its offset is confirmed)")
 
     def __init__(self, http, url):
         self.http, self.url = http, url
@@ -78,20 +81,35 @@ class Telegram:
                 if text.startswith("T|"):
                     stamps[text.split("|")[1]] = t
             if timeout == 0:
-                # Confirm the drained ones, then wait for news.
-                timeout = 25
+                # Confirm the drained ones, then wait for news, in short
+                # parks: Telegram allows one poller per token, and the
+                # floor's last park must be over before the bridge polls.
+                timeout = 2
                 ready.set()
+
+    async def settle(self):
+        """Until no getUpdates is parked (the floor's last one has ended)."""
+        for _ in range(100):
+            async with self.http.get(self.url + "/_fake/pollers") as r:
+                if (await r.json())["parked"] == 0:
+                    return
+            await asyncio.sleep(0.1)
 
 
 class Zulip:
     name = "zulip"
     fake = "backends/zulip/fake/fake_zulip.py"
     stream = "bench"
+    more_topics = ["bench-catchup"]
+    settings = "bridge state: none (the cursor is Zulip's message id; the fake keeps everything in memory)"
 
     def __init__(self, http, url):
         self.http, self.url, self.topic = http, url, "bench-push"
 
     async def setup(self):
+        pass
+
+    async def settle(self):
         pass
 
     def backend(self, topic, scratch):
@@ -142,7 +160,10 @@ class Zulip:
 
 
 async def telegram_restart(service, session, topic, gap):
-    """SIGKILL the session, post `gap` messages, start again on its state."""
+    """SIGKILL the session, post `gap` messages, start again on its state.
+    The kill waits until the session's read cursor is on disk (it is saved
+    within 250 ms of a delivery): what it showed before is not shown again."""
+    await asyncio.sleep(1.0)
     session.proc.kill()
     await session.proc.wait()
     keys = ["k%d" % i for i in range(gap)]
@@ -178,7 +199,7 @@ async def zulip_expiry(service, session, gap):
 
 
 async def zulip_catchup(service, session, count):
-    topic = "bench-catchup"
+    topic = service.more_topics[0]
     stored = await service.control("/_fake/bulk", {"stream": service.stream, "topic": topic, "count": count,
                                                    "prefix": "c", "deliver": False})
     read, since, t0 = 0, "0", time.monotonic()
@@ -203,11 +224,14 @@ async def run(service_type, url, count, rate, gap, catchup):
         await service.setup()
         print("%s through a parley stdio session, beside a minimal long-poll client of our own" % kind.capitalize())
         print("  server: %s (in memory), loopback; load before: %s" % (service_type.fake, LOAD_BEFORE))
+        print("  " + service_type.settings)
         floor_ms = await floor(service, count, rate)
+        await service.settle()
 
         topic = "bench-push"
         scratch = tempfile.mkdtemp(prefix="parley-bench-")
-        session = await start_session(PARLEY_BIN, [topic], service.backend(topic, scratch), scratch)
+        session = await start_session(PARLEY_BIN, [topic] + service.more_topics, service.backend(topic, scratch),
+                                      scratch)
         await measure_push(service, session, topic, count, rate, floor_ms, "own long-poll client")
 
         if kind == "telegram" and gap > 0:

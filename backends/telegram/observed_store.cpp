@@ -75,8 +75,11 @@ result<std::unique_ptr<observed_store>> observed_store::open(const std::string& 
   o.error_prefix = "Telegram state database " + path + ": ";
   auto db = sqlite::connection::open(path, o);
   if (!db) return db.error();
+  // FULL: each batch is on disk before the next getUpdates confirms its
+  // offset to Telegram, which then forgets those updates for good. Under
+  // NORMAL a power cut could roll back a batch Telegram no longer holds.
   for (const char* pragma : {"PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL",
-                             "PRAGMA synchronous = NORMAL"})
+                             "PRAGMA synchronous = FULL"})
     if (auto r = db->exec(pragma); !r) return r.error();
   if (auto r = db->exec(schema); !r) return r.error();
   return std::unique_ptr<observed_store>(new observed_store(std::move(*db), path, retention));

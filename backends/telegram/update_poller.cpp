@@ -41,7 +41,7 @@ result<void> update_poller::catch_up() {
     if (*n < 100) break;
   }
   caught_up_ = true;
-  report(health::connected, "");
+  report(health::connected, "polling Telegram getUpdates");
   return {};
 }
 
@@ -135,7 +135,7 @@ void update_poller::run() {
       first = false;
       errors.reset();
       conflicts.reset();
-      report(health::connected, "");
+      report(health::connected, "polling Telegram getUpdates");
       continue;
     }
     if (r.error().code == errc::not_connected) break;  // the client was stopped
