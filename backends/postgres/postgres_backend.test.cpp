@@ -2,18 +2,17 @@
 // original's configuration rules and messages, group commit, the sender
 // registry, the LISTEN path's fan-out and cancellation, and bootstrap races.
 // Live server only ($PARLEY_PG_URL), never a mock.
-#include <fcntl.h>
 #include <libpq-fe.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/stderr_capture.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "conformance/backend_calls.hpp"
@@ -73,36 +72,6 @@ struct scratch_table {
     PQfinish(c);
     return rows;
   }
-};
-
-/// Captures what this process writes to stderr while alive.
-class stderr_capture {
- public:
-  stderr_capture() : path_(dir_.file("stderr")) {
-    saved_ = ::dup(2);
-    const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(fd, 2);
-    ::close(fd);
-  }
-  ~stderr_capture() { restore(); }
-  std::string text() {
-    restore();
-    std::ifstream in(path_);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-
- private:
-  void restore() {
-    if (saved_ < 0) return;
-    ::dup2(saved_, 2);
-    ::close(saved_);
-    saved_ = -1;
-  }
-  parley::testing::temp_dir dir_;
-  std::string path_;
-  int saved_ = -1;
 };
 
 const std::string closed_port_url = "postgres://parley:parley@127.0.0.1:1/parley";
@@ -181,7 +150,7 @@ TEST_CASE("postgres: the default-DSN SECURITY warning, as the original words it"
     postgres_config cfg;
     cfg.url = closed_port_url;
     cfg.url_given = false;
-    stderr_capture err;
+    parley::testing::stderr_capture err;
     postgres_backend b;
     auto r = b.connect(cfg);
     const std::string text = err.text();
@@ -193,7 +162,7 @@ TEST_CASE("postgres: the default-DSN SECURITY warning, as the original words it"
   }
   SECTION("a real url: no warning") {
     scratch_table t;
-    stderr_capture err;
+    parley::testing::stderr_capture err;
     auto b = t.connect();
     CHECK_THAT(err.text(), !Catch::Contains("SECURITY"));
   }

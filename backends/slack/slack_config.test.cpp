@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/config_values.hpp"
+
 #include <cstdlib>
 
 using namespace parley;
@@ -11,28 +13,9 @@ using namespace parley::slack;
 
 namespace {
 
-config::value config_of(std::initializer_list<std::pair<const char*, const char*>> kv) {
-  auto v = config::value::map();
-  for (auto& [k, s] : kv) v.set(k, config::value::scalar(s));
-  return v;
-}
-
-std::string problems_text(const std::vector<config::problem>& problems) {
-  std::string out;
-  for (const auto& p : problems) out += p.path + ": " + p.message + "\n";
-  return out;
-}
-
-/// The token variables unset for the test and after it.
-struct no_token_env {
-  static void clear() {
-    for (const char* n : {"PARLEY_SLACK_BOT_TOKEN", "PARLEY_SLACK_APP_TOKEN", "MY_BOT", "MY_APP"})
-      ::unsetenv(n);
-  }
-  no_token_env() { clear(); }
-  ~no_token_env() { clear(); }
-  no_token_env(const no_token_env&) = delete;
-  no_token_env& operator=(const no_token_env&) = delete;
+/// The secret's variables, unset for the test and after it.
+struct no_token_env : testing::unset_env {
+  no_token_env() : unset_env({"PARLEY_SLACK_BOT_TOKEN", "PARLEY_SLACK_APP_TOKEN", "MY_BOT", "MY_APP"}) {}
 };
 
 }  // namespace
@@ -41,7 +24,7 @@ TEST_CASE("slack config: the original's keys and defaults", "[slack][config]") {
   no_token_env env;
   std::vector<config::problem> problems;
   auto cfg =
-      slack_config::parse(config_of({{"bot_token", "xoxb-1"}, {"app_token", "xapp-1"}}), problems);
+      slack_config::parse(testing::config_map({{"bot_token", "xoxb-1"}, {"app_token", "xapp-1"}}), problems);
   CHECK(problems.empty());
   CHECK(cfg.bot_token == "xoxb-1");
   CHECK(cfg.app_token == "xapp-1");
@@ -52,7 +35,7 @@ TEST_CASE("slack config: the original's keys and defaults", "[slack][config]") {
   CHECK(cfg.rate.per_second == 1.0);
   CHECK(cfg.rate.burst == 10);
 
-  auto v = config_of({{"bot_token", "xoxb-1"},
+  auto v = testing::config_map({{"bot_token", "xoxb-1"},
                       {"api_url", "http://127.0.0.1:9/api/"},
                       {"handle_display", "prefix"},
                       {"post_rate_per_minute", "0"},
@@ -84,23 +67,23 @@ TEST_CASE("slack config: tokens from the environment, never in a problem", "[sla
 
   ::setenv("MY_BOT", "xoxb-mine", 1);
   ::setenv("MY_APP", "xapp-mine", 1);
-  cfg = slack_config::parse(config_of({{"bot_token_env", "MY_BOT"}, {"app_token_env", "MY_APP"}}),
+  cfg = slack_config::parse(testing::config_map({{"bot_token_env", "MY_BOT"}, {"app_token_env", "MY_APP"}}),
                             problems);
   CHECK(problems.empty());
   CHECK(cfg.bot_token == "xoxb-mine");
   CHECK(cfg.app_token == "xapp-mine");
 
   // The key wins over the variable.
-  cfg = slack_config::parse(config_of({{"bot_token", "xoxb-key"}}), problems);
+  cfg = slack_config::parse(testing::config_map({{"bot_token", "xoxb-key"}}), problems);
   CHECK(cfg.bot_token == "xoxb-key");
 
-  no_token_env::clear();
-  cfg = slack_config::parse(config_of({{"app_token", "xapp-secret-value"},
+  env.clear();
+  cfg = slack_config::parse(testing::config_map({{"app_token", "xapp-secret-value"},
                                        {"api_url", "ftp://x"},
                                        {"handle_display", "loud"},
                                        {"colour", "blue"}}),
                             problems);
-  const auto text = problems_text(problems);
+  const auto text = testing::problems_text(problems);
   CHECK_THAT(text, Catch::Contains("backend_config.bot_token"));
   CHECK_THAT(text, Catch::Contains("backend_config.api_url"));
   CHECK_THAT(text, Catch::Contains("backend_config.handle_display"));
@@ -117,7 +100,7 @@ TEST_CASE("slack config: config/slack.example.yaml loads and parses", "[slack][c
   CHECK(loaded->backend == "slack");
   std::vector<config::problem> problems;
   auto cfg = slack_config::parse(loaded->backend_config, problems);
-  INFO(problems_text(problems));
+  INFO(testing::problems_text(problems));
   CHECK(problems.empty());
   CHECK(cfg.channel_of("ctx") == "C0123ABCDEF");
   CHECK(cfg.channel_of("parley-presence") == "C0456GHIJKL");

@@ -4,7 +4,7 @@
 
 #include "backends/telegram/telegram_harness.hpp"
 #include "backends/telegram/testing/fake_telegram.hpp"
-#include "backends/telegram/testing/stderr_capture.hpp"
+#include "tests/support/stderr_capture.hpp"
 #include "conformance/backend_calls.hpp"
 #include "conformance/collecting_sink.hpp"
 #include "src/json/writer.hpp"
@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 
 TEST_CASE("telegram: other kinds of updates are skipped with a log line", "[telegram][bad-input]") {
   telegram_harness h;
-  stderr_capture err;
+  parley::testing::stderr_capture err;
   auto b = h.connect_backend();
   const auto chat = fresh_chat("supergroup");
   const auto topic = std::to_string(chat);

@@ -6,7 +6,7 @@
 
 #include "backends/telegram/telegram_harness.hpp"
 #include "backends/telegram/testing/fake_telegram.hpp"
-#include "backends/telegram/testing/stderr_capture.hpp"
+#include "tests/support/stderr_capture.hpp"
 #include "conformance/backend_calls.hpp"
 #include "conformance/collecting_sink.hpp"
 #include "src/json/writer.hpp"
@@ -128,7 +128,7 @@ TEST_CASE("telegram: privacy mode in a mapped group is reported once, loudly", "
   auto cfg = h.config();
   cfg.chat_map["a"] = *chat_target::parse(std::to_string(fresh_chat("supergroup")));
   cfg.chat_map["b"] = *chat_target::parse(std::to_string(fresh_chat("group")));
-  stderr_capture err;
+  parley::testing::stderr_capture err;
   {
     auto b = connect_telegram(cfg);
     CHECK_FALSE(b->self().can_read_all_group_messages);

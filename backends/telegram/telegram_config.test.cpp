@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/config_values.hpp"
+
 #include <cstdlib>
 
 using namespace parley;
@@ -11,27 +13,9 @@ using namespace parley::telegram;
 
 namespace {
 
-config::value config_of(std::initializer_list<std::pair<const char*, const char*>> kv) {
-  auto v = config::value::map();
-  for (auto& [k, s] : kv) v.set(k, config::value::scalar(s));
-  return v;
-}
-
-std::string problems_text(const std::vector<config::problem>& problems) {
-  std::string out;
-  for (const auto& p : problems) out += p.path + ": " + p.message + "\n";
-  return out;
-}
-
-/// The token variables unset for the test and after it.
-struct no_token_env {
-  static void clear() {
-    for (const char* n : {"PARLEY_TELEGRAM_TOKEN", "MY_TG"}) ::unsetenv(n);
-  }
-  no_token_env() { clear(); }
-  ~no_token_env() { clear(); }
-  no_token_env(const no_token_env&) = delete;
-  no_token_env& operator=(const no_token_env&) = delete;
+/// The secret's variables, unset for the test and after it.
+struct no_token_env : testing::unset_env {
+  no_token_env() : unset_env({"PARLEY_TELEGRAM_TOKEN", "MY_TG"}) {}
 };
 
 }  // namespace
@@ -40,7 +24,7 @@ TEST_CASE("telegram config: the original's keys and defaults", "[telegram][confi
   no_token_env env;
   ::setenv("XDG_STATE_HOME", "/xdg", 1);
   std::vector<config::problem> problems;
-  auto cfg = telegram_config::parse(config_of({{"token", "123:secret"}}), problems);
+  auto cfg = telegram_config::parse(testing::config_map({{"token", "123:secret"}}), problems);
   CHECK(problems.empty());
   CHECK(cfg.token == "123:secret");
   CHECK(cfg.api_url == "https://api.telegram.org");
@@ -57,7 +41,7 @@ TEST_CASE("telegram config: the original's keys and defaults", "[telegram][confi
 
 TEST_CASE("telegram config: every key", "[telegram][config]") {
   no_token_env env;
-  auto v = config_of({{"token", "9:x"}, {"api_url", "http://127.0.0.1:9/"}, {"store_path", "/s.jsonl"},
+  auto v = testing::config_map({{"token", "9:x"}, {"api_url", "http://127.0.0.1:9/"}, {"store_path", "/s.jsonl"},
                       {"poll_timeout_s", "3"}, {"observed_retention_per_topic", "50"},
                       {"state_db", "/db/t.db"}, {"sends_per_second", "5"},
                       {"group_sends_per_minute", "7"}, {"request_timeout_ms", "2000"}});
@@ -68,7 +52,7 @@ TEST_CASE("telegram config: every key", "[telegram][config]") {
   v.set("chat_map", map);
   std::vector<config::problem> problems;
   auto cfg = telegram_config::parse(v, problems);
-  INFO(problems_text(problems));
+  INFO(testing::problems_text(problems));
   CHECK(problems.empty());
   CHECK(cfg.api_url == "http://127.0.0.1:9");
   CHECK(cfg.store_path == "/s.jsonl");
@@ -88,7 +72,7 @@ TEST_CASE("telegram config: every key", "[telegram][config]") {
 TEST_CASE("telegram config: retention <= 0 means 10000, as the original", "[telegram][config]") {
   for (const char* n : {"0", "-5"}) {
     std::vector<config::problem> problems;
-    auto cfg = telegram_config::parse(config_of({{"token", "1:x"}, {"observed_retention_per_topic", n}}),
+    auto cfg = telegram_config::parse(testing::config_map({{"token", "1:x"}, {"observed_retention_per_topic", n}}),
                                       problems);
     CHECK(problems.empty());
     CHECK(cfg.retention_per_topic == 10000);
@@ -97,21 +81,21 @@ TEST_CASE("telegram config: retention <= 0 means 10000, as the original", "[tele
 
 TEST_CASE("telegram config: bad values and unknown keys are reported", "[telegram][config]") {
   no_token_env env;
-  auto v = config_of({{"api_url", "ftp://x"}, {"poll_timeout_s", "-1"}, {"sends_per_second", "0"},
+  auto v = testing::config_map({{"api_url", "ftp://x"}, {"poll_timeout_s", "-1"}, {"sends_per_second", "0"},
                       {"bogus", "1"}});
   auto map = config::value::map();
   map.set("ctx", config::value::scalar("general"));
   v.set("chat_map", map);
   std::vector<config::problem> problems;
   (void)telegram_config::parse(v, problems);
-  const auto text = problems_text(problems);
+  const auto text = testing::problems_text(problems);
   INFO(text);
   for (const char* key : {"backend_config.token", "backend_config.api_url", "backend_config.poll_timeout_s",
                           "backend_config.sends_per_second", "backend_config.bogus",
                           "backend_config.chat_map"})
     CHECK_THAT(text, Catch::Contains(key));
   std::vector<config::problem> p2;
-  (void)telegram_config::parse(config_of({{"token", "not-a-token"}}), p2);
+  (void)telegram_config::parse(testing::config_map({{"token", "not-a-token"}}), p2);
   REQUIRE(p2.size() == 1);
   CHECK_THAT(p2[0].message, !Catch::Contains("not-a-token"));
 }
@@ -122,7 +106,7 @@ TEST_CASE("telegram config: the token from the environment", "[telegram][config]
   std::vector<config::problem> problems;
   CHECK(telegram_config::parse(config::value::map(), problems).token == "77:env");
   ::setenv("MY_TG", "78:other", 1);
-  CHECK(telegram_config::parse(config_of({{"token_env", "MY_TG"}}), problems).token == "78:other");
+  CHECK(telegram_config::parse(testing::config_map({{"token_env", "MY_TG"}}), problems).token == "78:other");
   CHECK(problems.empty());
 }
 
@@ -135,7 +119,7 @@ TEST_CASE("telegram config: config/telegram.example.yaml loads and parses", "[te
   CHECK(loaded->backend == "telegram");
   std::vector<config::problem> problems;
   auto cfg = telegram_config::parse(loaded->backend_config, problems);
-  INFO(problems_text(problems));
+  INFO(testing::problems_text(problems));
   CHECK(problems.empty());
   CHECK(cfg.target_of("ctx") == chat_target{"-1001234567890", 42});
 }

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/config_values.hpp"
+
 #include <cstdlib>
 
 using namespace parley;
@@ -11,27 +13,9 @@ using namespace parley::zulip;
 
 namespace {
 
-config::value config_of(std::initializer_list<std::pair<const char*, const char*>> kv) {
-  auto v = config::value::map();
-  for (auto& [k, s] : kv) v.set(k, config::value::scalar(s));
-  return v;
-}
-
-std::string problems_text(const std::vector<config::problem>& problems) {
-  std::string out;
-  for (const auto& p : problems) out += p.path + ": " + p.message + "\n";
-  return out;
-}
-
-/// The key variables unset for the test and after it.
-struct no_key_env {
-  static void clear() {
-    for (const char* n : {"PARLEY_ZULIP_API_KEY", "MY_ZULIP_KEY"}) ::unsetenv(n);
-  }
-  no_key_env() { clear(); }
-  ~no_key_env() { clear(); }
-  no_key_env(const no_key_env&) = delete;
-  no_key_env& operator=(const no_key_env&) = delete;
+/// The secret's variables, unset for the test and after it.
+struct no_key_env : testing::unset_env {
+  no_key_env() : unset_env({"PARLEY_ZULIP_API_KEY", "MY_ZULIP_KEY"}) {}
 };
 
 }  // namespace
@@ -55,7 +39,7 @@ TEST_CASE("zulip config: the original's keys and defaults", "[zulip][config]") {
 TEST_CASE("zulip config: every key set", "[zulip][config]") {
   no_key_env env;
   std::vector<config::problem> problems;
-  auto cfg = zulip_config::parse(config_of({{"site_url", "https://chat.example.com/"},
+  auto cfg = zulip_config::parse(testing::config_map({{"site_url", "https://chat.example.com/"},
                                             {"email", "bot@example.com"},
                                             {"api_key", "k3y"},
                                             {"stream", "agents"},
@@ -64,7 +48,7 @@ TEST_CASE("zulip config: every key set", "[zulip][config]") {
                                             {"requests_per_minute", "0"},
                                             {"request_timeout_ms", "5000"}}),
                                  problems);
-  INFO(problems_text(problems));
+  INFO(testing::problems_text(problems));
   CHECK(problems.empty());
   CHECK(cfg.site_url == "https://chat.example.com");
   CHECK(cfg.email == "bot@example.com");
@@ -83,7 +67,7 @@ TEST_CASE("zulip config: the key from the environment", "[zulip][config]") {
   ::setenv("PARLEY_ZULIP_API_KEY", "from-env", 1);
   CHECK(zulip_config::parse(config::value{}, problems).api_key == "from-env");
   ::setenv("MY_ZULIP_KEY", "named-env", 1);
-  CHECK(zulip_config::parse(config_of({{"api_key_env", "MY_ZULIP_KEY"}}), problems).api_key == "named-env");
+  CHECK(zulip_config::parse(testing::config_map({{"api_key_env", "MY_ZULIP_KEY"}}), problems).api_key == "named-env");
   CHECK(problems.empty());
 }
 
@@ -95,14 +79,14 @@ TEST_CASE("zulip config: the default key draws the SECURITY warning", "[zulip][c
   REQUIRE(w);
   CHECK_THAT(*w, Catch::StartsWith("SECURITY: connecting with the built-in default API key ('parley-api-key')"));
   CHECK_THAT(*w, Catch::Contains("api_key"));
-  cfg = zulip_config::parse(config_of({{"api_key", "parley-api-key"}}), problems);
+  cfg = zulip_config::parse(testing::config_map({{"api_key", "parley-api-key"}}), problems);
   CHECK(cfg.default_key_warning());
 }
 
 TEST_CASE("zulip config: bad values and unknown keys, every one reported", "[zulip][config]") {
   no_key_env env;
   std::vector<config::problem> problems;
-  (void)zulip_config::parse(config_of({{"site_url", "ftp://x"},
+  (void)zulip_config::parse(testing::config_map({{"site_url", "ftp://x"},
                                        {"email", "a:b"},
                                        {"api_key", "secret-key-value"},
                                        {"stream", ""},
@@ -112,7 +96,7 @@ TEST_CASE("zulip config: bad values and unknown keys, every one reported", "[zul
                                        {"request_timeout_ms", "x"},
                                        {"colour", "blue"}}),
                             problems);
-  const auto text = problems_text(problems);
+  const auto text = testing::problems_text(problems);
   for (const char* key : {"site_url", "email", "stream", "events_timeout_ms", "all_topics",
                           "requests_per_minute", "request_timeout_ms", "colour"})
     CHECK_THAT(text, Catch::Contains(std::string("backend_config.") + key));
@@ -128,7 +112,7 @@ TEST_CASE("zulip config: config/zulip.example.yaml loads and parses", "[zulip][c
   CHECK(loaded->backend == "zulip");
   std::vector<config::problem> problems;
   auto cfg = zulip_config::parse(loaded->backend_config, problems);
-  INFO(problems_text(problems));
+  INFO(testing::problems_text(problems));
   CHECK(problems.empty());
   CHECK(cfg.api_key == "example-key");
   CHECK(cfg.stream == "parley");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdlib>
 #include <initializer_list>
 #include <string>
 #include <utility>
@@ -23,5 +24,23 @@ inline std::string problems_text(const std::vector<config::problem>& problems) {
   for (const auto& p : problems) out += p.path + ": " + p.message + "\n";
   return out;
 }
+
+/// Environment variables unset for a test and again after it: a secret's
+/// `*_env` fallback must not see the developer's real token.
+class unset_env {
+ public:
+  explicit unset_env(std::vector<std::string> names) : names_(std::move(names)) { clear(); }
+  ~unset_env() { clear(); }
+  unset_env(const unset_env&) = delete;
+  unset_env& operator=(const unset_env&) = delete;
+
+  /// Unsets them again (after a test step set them).
+  void clear() const {
+    for (const auto& n : names_) ::unsetenv(n.c_str());
+  }
+
+ private:
+  std::vector<std::string> names_;
+};
 
 }  // namespace parley::testing

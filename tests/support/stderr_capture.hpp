@@ -9,9 +9,10 @@
 
 #include "tests/support/temp_dir.hpp"
 
-namespace parley::telegram::testing {
+namespace parley::testing {
 
-/// Captures what this process writes to stderr (the log) while alive.
+/// Captures what this process writes to stderr (the log) while alive: for
+/// tests that a failure is reported, and that a secret never is.
 class stderr_capture {
  public:
   stderr_capture() : path_(dir_.file("stderr")) {
@@ -39,9 +40,9 @@ class stderr_capture {
     ::close(saved_);
     saved_ = -1;
   }
-  parley::testing::temp_dir dir_;
+  temp_dir dir_;
   std::string path_;
   int saved_ = -1;
 };
 
-}  // namespace parley::telegram::testing
+}  // namespace parley::testing
