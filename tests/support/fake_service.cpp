@@ -1,5 +1,7 @@
 #include "tests/support/fake_service.hpp"
 
+#include <simdjson.h>
+
 #include <stdexcept>
 
 namespace parley::testing {
@@ -20,6 +22,17 @@ std::string fake_service::call(const std::string& method, const std::string& pat
   if (!r) throw std::runtime_error(r.error().message);
   if (!r->ok()) throw std::runtime_error(req.label + " → " + std::to_string(r->status) + ": " + r->body);
   return r->body;
+}
+
+std::string fake_service::member(const std::string& json, const std::string& key) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(json).get(root) != simdjson::SUCCESS) return {};
+  simdjson::dom::element v;
+  if (root[key].get(v) != simdjson::SUCCESS) return {};
+  std::string_view s;
+  if (v.get_string().get(s) == simdjson::SUCCESS) return std::string(s);
+  return simdjson::to_string(v);
 }
 
 }  // namespace parley::testing

@@ -29,6 +29,10 @@ class fake_service {
   /// body when 2xx, else std::runtime_error naming the call and the status.
   std::string call(const std::string& method, const std::string& path, const std::string& json_body = "");
 
+  /// The member `key` of a JSON object answer: a string as is, anything else
+  /// as JSON text; "" when absent or not JSON.
+  [[nodiscard]] static std::string member(const std::string& json, const std::string& key);
+
  private:
   child_server process_;
   std::string url_;

@@ -18,17 +18,6 @@ std::string fake_slack::post_as_human(const std::string& channel, const std::str
   return member(control("POST", "post", std::move(w).take()), "ts");
 }
 
-std::string fake_slack::member(const std::string& json, const std::string& key) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(json).get(root) != simdjson::SUCCESS) return {};
-  simdjson::dom::element v;
-  if (root[key].get(v) != simdjson::SUCCESS) return {};
-  std::string_view s;
-  if (v.get_string().get(s) == simdjson::SUCCESS) return std::string(s);
-  return simdjson::to_string(v);
-}
-
 fake_slack& shared_fake() {
   static fake_slack fake;
   return fake;

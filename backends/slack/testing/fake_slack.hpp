@@ -22,8 +22,6 @@ class fake_slack : public parley::testing::fake_service {
   }
   /// A human's message in `channel` (sent live); its ts.
   std::string post_as_human(const std::string& channel, const std::string& text);
-  /// A JSON member of a control answer, as text ("" when absent).
-  [[nodiscard]] static std::string member(const std::string& json, const std::string& key);
 };
 
 /// The fake of this test process, started on first use: every ctest case is

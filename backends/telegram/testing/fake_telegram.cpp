@@ -36,17 +36,6 @@ void fake_telegram::post_kind(std::int64_t chat_id, const std::string& kind, con
   (void)control("POST", "post", std::move(w).take());
 }
 
-std::string fake_telegram::member(const std::string& json, const std::string& key) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(json).get(root) != simdjson::SUCCESS) return {};
-  simdjson::dom::element v;
-  if (root[key].get(v) != simdjson::SUCCESS) return {};
-  std::string_view s;
-  if (v.get_string().get(s) == simdjson::SUCCESS) return std::string(s);
-  return simdjson::to_string(v);
-}
-
 fake_telegram& shared_fake() {
   static fake_telegram fake;
   return fake;

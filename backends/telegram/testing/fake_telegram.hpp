@@ -25,8 +25,6 @@ class fake_telegram : public parley::testing::fake_service {
   std::int64_t post_as_human(std::int64_t chat_id, const std::string& text, std::int64_t thread = 0);
   /// An update of another `kind` (sticker, service, edited_message, …).
   void post_kind(std::int64_t chat_id, const std::string& kind, const std::string& text = "x");
-  /// A JSON member of a control answer, as text ("" when absent).
-  [[nodiscard]] static std::string member(const std::string& json, const std::string& key);
 };
 
 /// The fake of this test process, started on first use: every ctest case is

@@ -25,17 +25,6 @@ std::string fake_zulip::post_as_human(const std::string& topic, const std::strin
   return member(control("POST", "post", std::move(w).take()), "id");
 }
 
-std::string fake_zulip::member(const std::string& json, const std::string& key) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(json).get(root) != simdjson::SUCCESS) return {};
-  simdjson::dom::element v;
-  if (root[key].get(v) != simdjson::SUCCESS) return {};
-  std::string_view s;
-  if (v.get_string().get(s) == simdjson::SUCCESS) return std::string(s);
-  return simdjson::to_string(v);
-}
-
 fake_zulip& shared_fake() {
   static fake_zulip fake;
   return fake;

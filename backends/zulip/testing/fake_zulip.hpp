@@ -22,8 +22,6 @@ class fake_zulip : public parley::testing::fake_service {
   /// A human's (alice's) message in `topic` of the stream `parley`; its id.
   std::string post_as_human(const std::string& topic, const std::string& content,
                             const std::string& stream = "parley");
-  /// A JSON member of a control answer, as text ("" when absent).
-  [[nodiscard]] static std::string member(const std::string& json, const std::string& key);
 };
 
 /// The fake of this test process, started on first use: every ctest case is
