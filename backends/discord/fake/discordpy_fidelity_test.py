@@ -20,20 +20,12 @@ import aiohttp
 import discord
 import discord.gateway
 import discord.http
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tests", "support"))
+from fake_checks import Failure, check  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOKEN = "discordpy-token"
 WAIT = 15.0  # generous: the machine may be busy
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
-    print(f"ok - {what}")
 
 
 class Fake:

@@ -15,20 +15,13 @@ import time
 
 import aiohttp
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tests", "support"))
+from fake_checks import Failure, check  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOKEN = "behaviour-token"
 INTENTS = 33281
 EPOCH = 1420070400000
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
-    print(f"ok - {what}")
 
 
 class Fake:

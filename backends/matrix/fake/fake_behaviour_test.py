@@ -24,8 +24,9 @@ from aiohttp import web
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tests", "support"))
 
-from checks import Failure, check, run_checks  # noqa: E402
+from fake_checks import Failure, check, run_checks  # noqa: E402
 SERVER = "fake.test"
 HS_TOKEN, AS_TOKEN = "hs-secret", "as-secret"
 

@@ -13,11 +13,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tests", "support"))
 
 import aiohttp  # noqa: E402
 import nio  # noqa: E402
 
-from checks import check, run_checks  # noqa: E402
+from fake_checks import check, run_checks  # noqa: E402
 from fake_homeserver import FakeHomeserver  # noqa: E402
 
 SERVER = "parley.local"

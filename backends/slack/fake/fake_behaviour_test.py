@@ -17,18 +17,11 @@ import time
 
 import aiohttp
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tests", "support"))
+from fake_checks import Failure, check  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BOT, CUSTOM, APP = "xoxb-fake", "xoxb-fake-customize", "xapp-fake"
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
-    print(f"ok - {what}")
 
 
 class Slack:

@@ -1,4 +1,4 @@
-"""The two fake tests' tiny harness: one `ok - ...` line per check, and an
+"""The chat fakes' tests' tiny harness: one `ok - ...` line per check, and an
 exit status that ctest reads (non-zero at the first failure)."""
 
 import asyncio
