@@ -7,6 +7,17 @@ the e2e harness wait for), serve until SIGTERM or SIGINT, then stop.
 import asyncio
 import signal
 
+from aiohttp import web
+
+
+async def listen(app, port, host="127.0.0.1"):
+    """Serves the aiohttp `app` on host:port (0: any free port); returns
+    (runner, the bound port). `await runner.cleanup()` stops it."""
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner, runner.addresses[0][1]
+
 
 async def serve(fake, port):
     bound = await fake.start(port)

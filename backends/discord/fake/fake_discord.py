@@ -25,7 +25,7 @@ from control_api import ControlApi  # noqa: E402
 from gateway import Gateway  # noqa: E402
 from rest_api import RestApi  # noqa: E402
 from store import ApiError, Store  # noqa: E402
-from fake_serve import serve  # noqa: E402
+from fake_serve import listen, serve  # noqa: E402
 
 
 class FakeDiscord:
@@ -112,10 +112,7 @@ class FakeDiscord:
         return app
 
     async def start(self, port=0, host="127.0.0.1"):
-        self.runner = web.AppRunner(self.make_app(), handle_signals=False)
-        await self.runner.setup()
-        await web.TCPSite(self.runner, host, port).start()
-        self.port = self.runner.addresses[0][1]
+        self.runner, self.port = await listen(self.make_app(), port, host)
         return self.port
 
     async def stop(self):

@@ -28,7 +28,7 @@ from appservice import AppService, load_registration  # noqa: E402
 from client_api import ClientApi  # noqa: E402
 from control_api import ControlApi  # noqa: E402
 from store import MatrixError, Store  # noqa: E402
-from fake_serve import serve  # noqa: E402
+from fake_serve import listen, serve  # noqa: E402
 
 def error_response(status, errcode, error, **extra):
     return web.json_response(dict({"errcode": errcode, "error": error}, **extra), status=status)
@@ -119,11 +119,8 @@ class FakeHomeserver:
         if self.registration is not None:
             self.appservice = AppService(self.registration, self.store, self.encode)
             self.appservice.start()
-        self.runner = web.AppRunner(self.make_app(), handle_signals=False)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, host, port)
-        await site.start()
-        return self.runner.addresses[0][1]
+        self.runner, port = await listen(self.make_app(), port, host)
+        return port
 
     async def stop(self):
         if self.appservice is not None:

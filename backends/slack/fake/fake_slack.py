@@ -26,7 +26,7 @@ from control_api import ControlApi  # noqa: E402
 from socket_mode import SocketMode  # noqa: E402
 from store import BASE_SCOPES, Store  # noqa: E402
 from web_api import WebApi  # noqa: E402
-from fake_serve import serve  # noqa: E402
+from fake_serve import listen, serve  # noqa: E402
 
 DEFAULT_BOT_TOKENS = {"xoxb-fake": BASE_SCOPES, "xoxb-fake-customize": BASE_SCOPES + ["chat:write.customize"]}
 DEFAULT_APP_TOKENS = ["xapp-fake"]
@@ -75,11 +75,7 @@ class FakeSlack:
 
     async def start(self, port=0, host="127.0.0.1"):
         """Listen and return the bound port."""
-        self.runner = web.AppRunner(self.make_app(), handle_signals=False)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, host, port)
-        await site.start()
-        self.port = self.runner.addresses[0][1]
+        self.runner, self.port = await listen(self.make_app(), port, host)
         return self.port
 
     async def stop(self):

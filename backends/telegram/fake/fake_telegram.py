@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from aiohttp import web  # noqa: E402
 
-from fake_serve import serve  # noqa: E402
+from fake_serve import listen, serve  # noqa: E402
 
 DEFAULT_TOKENS = {"123456:TEST-TOKEN": "parley_test_bot"}
 MAX_TEXT = 4096  # UTF-16 code units, as Telegram counts
@@ -354,11 +354,8 @@ class FakeTelegram:
 
     async def start(self, port=0, host="127.0.0.1"):
         """Listen and return the bound port."""
-        self.runner = web.AppRunner(self.make_app(), handle_signals=False)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, host, port)
-        await site.start()
-        return self.runner.addresses[0][1]
+        self.runner, port = await listen(self.make_app(), port, host)
+        return port
 
     async def stop(self):
         if self.runner is not None:

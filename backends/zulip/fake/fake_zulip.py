@@ -26,7 +26,7 @@ from aiohttp import web  # noqa: E402
 from control_api import ControlApi  # noqa: E402
 from rest_api import RestApi, answer_raw  # noqa: E402
 from store import Store  # noqa: E402
-from fake_serve import serve  # noqa: E402
+from fake_serve import listen, serve  # noqa: E402
 
 DEFAULT_USERS = [("parley-bot@localhost", "parley-api-key", "Parley Bot"),
                  ("alice@example.com", "alice-api-key", "Alice")]
@@ -90,11 +90,7 @@ class FakeZulip:
 
     async def start(self, port=0, host="127.0.0.1"):
         """Listen and return the bound port."""
-        self.runner = web.AppRunner(self.make_app(), handle_signals=False)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, host, port)
-        await site.start()
-        self.port = self.runner.addresses[0][1]
+        self.runner, self.port = await listen(self.make_app(), port, host)
         return self.port
 
     async def stop(self):
