@@ -27,7 +27,10 @@ std::vector<std::pair<std::string, bool>> queues() {
   const auto json = shared_fake().control("GET", "queues");
   simdjson::dom::parser parser;
   std::vector<std::pair<std::string, bool>> out;
-  for (auto q : parser.parse(json)["queues"].get_array().value())
+  // Named, not a temporary of the range-for: the array must outlive the loop.
+  simdjson::dom::array all;
+  if (parser.parse(json)["queues"].get_array().get(all) != simdjson::SUCCESS) return out;
+  for (auto q : all)
     out.emplace_back(simdjson::to_string(q["narrow"].value()), q["parked"].get_bool().value());
   return out;
 }
