@@ -1,5 +1,7 @@
 #include "backends/matrix/matrix_config.hpp"
 
+#include "src/config/base_url.hpp"
+
 #include <cstdlib>
 
 #include "src/util/url.hpp"
@@ -9,20 +11,6 @@ namespace parley::matrix {
 namespace {
 
 constexpr const char* builtin_password = "parleypass";
-
-void read_url(config::map_reader& r, matrix_config& out) {
-  auto u = r.string("homeserver_url", false);
-  if (!u) return;
-  std::string s = *u;
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  auto parsed = url::parse_http_url(s);
-  if (!parsed || !(parsed->path.empty() || parsed->path.front() == '/') ||
-      parsed->path.find_first_of("?#") != std::string::npos) {
-    r.report("homeserver_url", "expected an http(s) URL without query, got \"" + *u + "\"");
-    return;
-  }
-  out.homeserver_url = s;
-}
 
 void read_shared_room(config::map_reader& r, matrix_config& out) {
   auto s = r.string("shared_room", false);
@@ -66,7 +54,7 @@ void read_appservice(config::map_reader& r, matrix_config& out, std::vector<conf
 matrix_config matrix_config::parse(const config::value& v, std::vector<config::problem>& problems) {
   matrix_config out;
   config::map_reader r(v, "backend_config", problems);
-  read_url(r, out);
+  if (auto u = config::read_base_url(r, "homeserver_url")) out.homeserver_url = *u;
   if (auto u = r.string("user", false)) out.user = *u;
   if (auto p = r.secret("password", "PARLEY_MATRIX_PASSWORD")) out.password = *p;
   out.default_password = out.password == builtin_password;

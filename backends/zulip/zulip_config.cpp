@@ -1,25 +1,8 @@
 #include "backends/zulip/zulip_config.hpp"
 
-#include "src/util/url.hpp"
+#include "src/config/base_url.hpp"
 
 namespace parley::zulip {
-
-namespace {
-
-void read_site_url(config::map_reader& r, zulip_config& out) {
-  auto u = r.string("site_url", false);
-  if (!u) return;
-  std::string s = *u;
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  auto parsed = url::parse_http_url(s);
-  if (!parsed || parsed->path.find_first_of("?#") != std::string::npos) {
-    r.report("site_url", "expected an http(s) URL without query, got \"" + *u + "\"");
-    return;
-  }
-  out.site_url = s;
-}
-
-}  // namespace
 
 std::optional<std::string> zulip_config::default_key_warning() const {
   if (api_key != default_api_key) return std::nullopt;
@@ -30,7 +13,7 @@ std::optional<std::string> zulip_config::default_key_warning() const {
 zulip_config zulip_config::parse(const config::value& v, std::vector<config::problem>& problems) {
   zulip_config out;
   config::map_reader r(v, "backend_config", problems);
-  read_site_url(r, out);
+  if (auto u = config::read_base_url(r, "site_url")) out.site_url = *u;
   if (auto e = r.string("email", false)) {
     if (e->find(':') != std::string::npos)
       r.report("email", "a Zulip account email cannot hold ':', got \"" + *e + "\"");
