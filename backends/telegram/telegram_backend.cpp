@@ -1,7 +1,5 @@
 #include "backends/telegram/telegram_backend.hpp"
 
-#include <thread>
-
 #include "src/json/writer.hpp"
 #include "src/seam/registry.hpp"
 #include "src/seam/typed_connect.hpp"
@@ -86,7 +84,11 @@ result<void> telegram_backend::connect(const telegram_config& cfg) {
 }
 
 void telegram_backend::disconnect() {
-  stopped_ = true;  // ends a post waiting for its budget
+  {
+    std::lock_guard lock(stop_mu_);
+    stopped_ = true;
+  }
+  stop_cv_.notify_all();  // ends a post waiting for its send slot
   if (!session_) return;
   session_->remove_health_listener(health_id_);
   {
@@ -109,12 +111,9 @@ result<void> telegram_backend::await_send_slot(std::int64_t chat_id) {
   if (chat_id < 0)  // groups, supergroups and channels
     wait = std::max(wait, per_minute().reserve(key + "/" + std::to_string(chat_id),
                                                cfg_.group_sends_per_minute, now));
-  const auto until = now + wait;
-  while (window_limiter::clock::now() < until) {
-    if (stopped_) return fail(errc::not_connected, "the Telegram backend was disconnected");
-    std::this_thread::sleep_for(std::min<window_limiter::clock::duration>(
-        std::chrono::milliseconds(100), until - window_limiter::clock::now()));
-  }
+  std::unique_lock lock(stop_mu_);
+  if (stop_cv_.wait_for(lock, wait, [this] { return stopped_; }))
+    return fail(errc::not_connected, "the Telegram backend was disconnected");
   return {};
 }
 
@@ -137,7 +136,7 @@ result<stored_post> telegram_backend::post(const post_request& req) {
                 "topic \"" + req.topic + "\" is neither in chat_map nor a chat id or @name");
   if (req.content.empty())
     return fail(errc::invalid_argument, "Telegram refuses a message without text");
-  if (utf8::repair(req.content) != req.content)
+  if (!simdjson::validate_utf8(req.content.data(), req.content.size()))
     return fail(errc::invalid_argument, "a Telegram message must be valid UTF-8");
   if (utf8::utf16_length(req.content) > max_text_units)
     return fail(errc::payload_too_large, "a Telegram message holds at most 4096 characters");

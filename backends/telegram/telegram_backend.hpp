@@ -1,6 +1,6 @@
 #pragma once
 
-#include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -47,7 +47,9 @@ class telegram_backend final : public backend {
   std::uint64_t health_id_ = 0;
   std::mutex subscriptions_mu_;
   std::set<std::uint64_t> subscriptions_;  // ended by disconnect()
-  std::atomic<bool> stopped_{false};
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;  // wakes a post waiting for its send slot
+  bool stopped_ = false;
 };
 
 }  // namespace parley::telegram

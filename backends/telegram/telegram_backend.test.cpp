@@ -181,6 +181,25 @@ TEST_CASE("telegram: the send budget waits instead of drawing 429s", "[telegram]
   CHECK(std::chrono::steady_clock::now() - start >= 1500ms);
 }
 
+TEST_CASE("telegram: disconnect ends a post waiting for its send slot", "[telegram][backend]") {
+  telegram_harness h;
+  auto cfg = h.config();
+  cfg.group_sends_per_minute = 1;
+  auto b = connect_telegram(cfg);
+  const auto topic = std::to_string(fresh_chat("supergroup"));
+  REQUIRE(b->post({topic, "c", "first", std::nullopt}));
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(200ms);
+    b->disconnect();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  auto second = b->post({topic, "c", "second", std::nullopt});  // would wait a minute
+  stopper.join();
+  REQUIRE_FALSE(second);
+  CHECK(second.error().code == errc::not_connected);
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+}
+
 TEST_CASE("telegram: post refuses what Telegram would", "[telegram][backend]") {
   telegram_harness h;
   auto b = h.connect_backend();
