@@ -10,8 +10,7 @@ std::optional<std::string> read_base_url(map_reader& r, std::string_view key) {
   std::string s = *u;
   while (!s.empty() && s.back() == '/') s.pop_back();
   auto parsed = url::parse_http_url(s);
-  if (!parsed || !(parsed->path.empty() || parsed->path.front() == '/') ||
-      parsed->path.find_first_of("?#") != std::string::npos) {
+  if (!parsed || parsed->path.find_first_of("?#") != std::string::npos) {
     r.report(key, "expected an http(s) URL without query, got \"" + *u + "\"");
     return std::nullopt;
   }
